@@ -1,0 +1,123 @@
+/**
+ * Layer: cli. `rivet run -c <config>`: load → for each export: facts → plan → run →
+ * report; cards on stderr, `--json` aggregate on stdout, exit class of the worst export.
+ */
+import { writeFile } from 'node:fs/promises';
+import { ExitClass, RivetError, worstExitClass } from '../../common/errors.js';
+import type { Config, ExportConfig } from '../../config/config-types.js';
+import { loadConfig } from '../../config/load-config.js';
+import type { RunEvent } from '../../contracts/run-event.js';
+import type { ExportSummary } from '../../contracts/run-summary.js';
+import type { EngineDeps } from '../../engine/engine-deps.js';
+import { failUnplannedExport, runExport } from '../../engine/run-export.js';
+import { buildExportPlan } from '../../plan/build-plan.js';
+import { collectFacts } from '../../plan/collect-facts.js';
+import { type CliIo, line, warnOnce } from '../cli-io.js';
+import { parseParams } from '../params.js';
+import { aggregateJson } from '../render/aggregate-json.js';
+import { errorText } from '../render/error-text.js';
+import { aggregateTable, summaryCard } from '../render/summary-card.js';
+import { writeRunReport } from '../report-files.js';
+import { selectExports } from '../select-exports.js';
+import { engineDeps, openState } from '../wire.js';
+
+export interface RunFlags {
+  readonly config: string;
+  readonly export?: readonly string[];
+  readonly param: readonly string[];
+  readonly json: boolean;
+  readonly summaryOutput?: string;
+}
+
+export async function runCommand(flags: RunFlags, io: CliIo): Promise<ExitClass> {
+  const startedAt = new Date();
+  const config = loadConfig(flags.config, { params: parseParams(flags.param), env: io.env });
+  const warned = new Set<string>();
+  for (const warning of config.warnings) warnOnce(io, warned, warning);
+  const exports = selectExports(config, flags.export);
+  if (flags.json && exports.some((e) => e.destination.kind === 'stdout')) {
+    throw new RivetError(
+      'RIVET_USAGE_JSON_STDOUT',
+      '--json cannot be combined with a stdout destination (both would write to stdout)',
+      {
+        hint: 'drop --json, or use --summary-output <file> for the machine-readable summary',
+        exitClass: ExitClass.usageOrTransient,
+      },
+    );
+  }
+  const state = openState(config);
+  const summaries: ExportSummary[] = [];
+  try {
+    const deps = engineDeps(config, state, (event) => renderEvent(event, io, warned), io.env);
+    for (const exportConfig of exports) {
+      const summary = await runOne(config, exportConfig, deps, io);
+      const report = await writeRunReport(config.dir, summary);
+      line(io.stderr, summaryCard(summary, report));
+      summaries.push(summary);
+    }
+  } finally {
+    await state.close();
+  }
+  if (summaries.length > 1) line(io.stderr, `\nRun summary\n${aggregateTable(summaries)}`);
+  const aggregate = aggregateJson(config.path, startedAt, new Date(), summaries);
+  if (flags.json) line(io.stdout, aggregate);
+  if (flags.summaryOutput !== undefined) await writeFile(flags.summaryOutput, `${aggregate}\n`);
+  return worstExitClass(summaries.map((s) => s.exit_class as ExitClass));
+}
+
+async function runOne(
+  config: Config,
+  exportConfig: ExportConfig,
+  deps: EngineDeps,
+  io: CliIo,
+): Promise<ExportSummary> {
+  const now = deps.now();
+  let facts: Awaited<ReturnType<typeof collectFacts>>;
+  try {
+    const source = await deps.openSource();
+    try {
+      facts = await collectFacts(source, exportConfig);
+    } finally {
+      await source.close();
+    }
+  } catch (error) {
+    const stub = buildExportPlan(
+      exportConfig,
+      {
+        columns: [],
+        table: { uniqueKey: undefined, rowEstimate: undefined, bytesPerRowEstimate: undefined },
+      },
+      config.source.type,
+      now,
+    );
+    return failUnplannedExport(stub, deps, error);
+  }
+  return runExport(buildExportPlan(exportConfig, facts, config.source.type, now), deps, io.signal);
+}
+
+function renderEvent(event: RunEvent, io: CliIo, warned: Set<string>): void {
+  switch (event.type) {
+    case 'warning':
+      warnOnce(
+        io,
+        warned,
+        event.exportName ? `export '${event.exportName}': ${event.message}` : event.message,
+      );
+      break;
+    case 'retry':
+      line(
+        io.stderr,
+        `WARN export '${event.exportName}': attempt ${event.attempt} failed (${event.reason}); retrying in ${event.delayMs} ms`,
+      );
+      break;
+    case 'export-error':
+      if (io.debug)
+        line(
+          io.stderr,
+          `DEBUG export '${event.exportName}' failed:\n${(event.error as Error)?.stack ?? errorText(event.error)}`,
+        );
+      break;
+    default:
+      break;
+  }
+}

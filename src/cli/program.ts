@@ -1,0 +1,83 @@
+/**
+ * Layer: cli. The command tree. Each action delegates to one command function and
+ * returns its exit class; usage errors exit 2, as upstream's do.
+ */
+import { Command, Option } from '@commander-js/extra-typings';
+import type { ExitClass } from '../common/errors.js';
+import type { CliIo } from './cli-io.js';
+import { demoCommand } from './commands/demo.js';
+import { metricsCommand } from './commands/metrics.js';
+import { runCommand } from './commands/run.js';
+import { stateFilesCommand } from './commands/state-files.js';
+import { VERSION } from './version.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got '${value}'`);
+  return n;
+};
+
+export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void): Command {
+  const program = new Command('rivet')
+    .description(
+      'Extract data from operational databases into Parquet or CSV — safely, predictably, repeatably.',
+    )
+    .version(`rivet ${VERSION}`, '-V, --version')
+    .option('--json-errors', 'print errors as one JSON object on stderr')
+    .option('--debug', 'print stack traces of unexpected failures')
+    .showHelpAfterError(false)
+    .addHelpText(
+      'after',
+      '\nStart here:\n  rivet demo                      # a real extraction from an embedded PostgreSQL\n  rivet run -c rivet.yaml         # run every export of a config\n  rivet state files -c rivet.yaml # what was written\n  rivet metrics -c rivet.yaml     # how the runs went',
+    );
+
+  const configOption = () => new Option('-c, --config <path>', 'the rivet.yaml to use').makeOptionMandatory();
+  const paramOption = () =>
+    new Option('-p, --param <key=value>', 'set ${KEY} in the config (repeatable; wins over env)')
+      .argParser(collect)
+      .default([] as string[]);
+
+  program
+    .command('run')
+    .description('run the exports of a config')
+    .addOption(configOption())
+    .addOption(new Option('-e, --export <name>', 'run only this export (repeatable)').argParser(collect))
+    .addOption(paramOption())
+    .option('--json', 'print the run aggregate as JSON on stdout', false)
+    .option('--summary-output <path>', 'also write the run aggregate JSON to this file')
+    .action(async (flags) => setExit(await runCommand(flags, io())));
+
+  program
+    .command('demo')
+    .description('run a real extraction from an embedded PostgreSQL (no server needed)')
+    .option('--dir <path>', 'where to put the demo config, state and output', 'rivet-demo')
+    .option('--rows <n>', 'rows to seed', positiveInt, 5000)
+    .option('--keep', 'keep the embedded database folder for more commands', false)
+    .action(async (flags) => setExit(await demoCommand(flags, io())));
+
+  const state = program
+    .command('state')
+    .description('inspect what Rivet remembers (the state beside the config)');
+  state
+    .command('files')
+    .description('list committed files (the manifest ledger), newest first')
+    .addOption(configOption())
+    .option('-e, --export <name>', 'only this export')
+    .option('-l, --last <n>', 'how many rows', positiveInt, 50)
+    .option('--json', 'JSON output', false)
+    .addOption(paramOption())
+    .action(async (flags) => setExit(await stateFilesCommand(flags, io())));
+
+  program
+    .command('metrics')
+    .description('list run metrics, newest first')
+    .addOption(configOption())
+    .option('-e, --export <name>', 'only this export')
+    .option('-l, --last <n>', 'how many rows', positiveInt, 20)
+    .option('--json', 'JSON output', false)
+    .addOption(paramOption())
+    .action(async (flags) => setExit(await metricsCommand(flags, io())));
+
+  return program;
+}

@@ -1,0 +1,125 @@
+/**
+ * Layer: cli. The only file that picks concrete adapters: builds the engine's deps
+ * (source connections, destinations, formats, state) from a Config.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RivetError } from '../common/errors.js';
+import type { Config, SourceConfig } from '../config/config-types.js';
+import type { RunEvent } from '../contracts/run-event.js';
+import type { DestinationPlan } from '../contracts/run-plan.js';
+import type { Destination } from '../destination/destination.js';
+import { LocalDestination } from '../destination/local/local-destination.js';
+import { StdoutDestination } from '../destination/stdout/stdout-destination.js';
+import type { EngineDeps } from '../engine/engine-deps.js';
+import { csvFormat } from '../format/csv/csv-writer.js';
+import { parquetFormat } from '../format/parquet/parquet-writer.js';
+import type { PgConnectionSpec } from '../source/postgres/pg-connect.js';
+import { PostgresSource } from '../source/postgres/pg-source.js';
+import type { Source } from '../source/source.js';
+import { openSqliteState } from '../state/sqlite/sqlite-state.js';
+import type { StateStore } from '../state/state.js';
+
+export const STATE_FILE = '.rivet_state.db';
+
+export function statePath(config: Pick<Config, 'dir'>): string {
+  return join(config.dir, STATE_FILE);
+}
+
+export function openState(config: Pick<Config, 'dir'>): StateStore {
+  return openSqliteState(statePath(config));
+}
+
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export function engineDeps(
+  config: Config,
+  state: StateStore,
+  onEvent: (event: RunEvent) => void,
+  env: Readonly<Record<string, string | undefined>>,
+): EngineDeps {
+  return {
+    openSource: () => openSource(config.source, 'rivet', env),
+    openDestination,
+    formats: { parquet: parquetFormat, csv: csvFormat },
+    state,
+    now: () => new Date(),
+    onEvent,
+    peakRssMb,
+    sleep: (ms) => sleep(ms),
+  };
+}
+
+export function openDestination(plan: DestinationPlan): Destination {
+  return plan.kind === 'stdout' ? new StdoutDestination() : new LocalDestination(plan.directory);
+}
+
+export async function openSource(
+  source: SourceConfig,
+  applicationName: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Source> {
+  return PostgresSource.open(connectionSpec(source, applicationName, env));
+}
+
+/** Resolves secret references (url_env, url_file, password_env) at connect time, never earlier. */
+export function connectionSpec(
+  source: SourceConfig,
+  applicationName: string,
+  env: Readonly<Record<string, string | undefined>>,
+): PgConnectionSpec {
+  const c = source.connection;
+  const base = { tls: source.tls, applicationName };
+  switch (c.kind) {
+    case 'url':
+      return { ...base, url: c.url };
+    case 'url_env':
+      return { ...base, url: requireEnv(env, c.name, 'url_env') };
+    case 'url_file':
+      return { ...base, url: readUrlFile(c.path) };
+    case 'structured':
+      return {
+        ...base,
+        host: c.host,
+        port: c.port,
+        user: c.user,
+        database: c.database,
+        password:
+          c.password === undefined
+            ? undefined
+            : c.password.kind === 'inline'
+              ? c.password.value
+              : requireEnv(env, c.password.name, 'password_env'),
+      };
+  }
+}
+
+function requireEnv(env: Readonly<Record<string, string | undefined>>, name: string, key: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new RivetError('RIVET_SOURCE_ENV', `source: env var '${name}' is not set (referenced by ${key}).`, {
+      hint:
+        key === 'url_env'
+          ? `export the value before running, e.g. export ${name}='postgresql://user:pass@host:5432/dbname'`
+          : `export ${name}=<password> before running`,
+    });
+  }
+  return value;
+}
+
+function readUrlFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new RivetError(
+      'RIVET_SOURCE_URL_FILE',
+      `source: cannot read url_file '${path}': ${(error as Error).message}.`,
+      {
+        hint: 'ensure the file exists and is readable; relative paths resolve from the current directory',
+      },
+    );
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Layer: common. SQL identifier and literal quoting; every identifier that reaches
+ * SQL text goes through here (an unquoted probe was a live injection finding upstream).
+ */
+
+/** Double-quoted identifier, inner quotes doubled (PostgreSQL, SQL standard). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A `schema.table` or `table` reference with each part quoted. */
+export function quoteQualified(parts: readonly string[]): string {
+  return parts.map(quoteIdent).join('.');
+}
+
+/** Standard string literal with quotes doubled; backslashes stay literal (standard_conforming_strings). */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new Error('a SQL literal cannot contain a NUL byte');
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+const TABLE_SEGMENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+/** Parses the upstream `table:` grammar: `name` or `schema.name`, unquoted identifiers only. */
+export function parseTableName(value: string): { schema: string | undefined; name: string } | string {
+  if (value.trim() === '') return "'table' is empty";
+  const parts = value.split('.');
+  if (parts.length > 2) return `'table' must be \`<name>\` or \`<schema>.<name>\` (got '${value}')`;
+  for (const part of parts) {
+    if (!/^[A-Za-z_]/.test(part)) {
+      return `'table' segment '${part}' must start with a letter or underscore (use 'query:' for quoted identifiers)`;
+    }
+    if (!TABLE_SEGMENT.test(part)) return `'table' segment '${part}' contains non-identifier characters`;
+  }
+  return parts.length === 2 ? { schema: parts[0], name: parts[1]! } : { schema: undefined, name: parts[0]! };
+}

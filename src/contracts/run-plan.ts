@@ -1,0 +1,81 @@
+/**
+ * Layer: contracts (leaf). The RunPlan: plain, readonly JSON data built by a pure
+ * function from Config + TableFacts + now, then executed by the engine unchanged.
+ */
+import type { ColumnSpec } from '../types/rivet-type.js';
+
+/** What to read: a table (by unquoted identifier parts) or an arbitrary SQL query. */
+export type SourceRelation =
+  | { readonly kind: 'table'; readonly schema: string | undefined; readonly name: string }
+  | { readonly kind: 'query'; readonly sql: string };
+
+/** A unique, non-null key usable for short keyset statements. */
+export interface KeyColumn {
+  readonly name: string;
+  readonly type: ColumnSpec['type'];
+}
+
+/** Facts read from the source before planning. */
+export interface TableFacts {
+  readonly uniqueKey: readonly KeyColumn[] | undefined;
+  readonly rowEstimate: number | undefined;
+  readonly bytesPerRowEstimate: number | undefined;
+}
+
+/** How one unit is read. Keyset: short key-ordered pages; cursor: DECLARE + FETCH N. */
+export type ReadStrategy =
+  | { readonly kind: 'keyset'; readonly key: readonly KeyColumn[] }
+  | { readonly kind: 'cursor' };
+
+export interface ReadSpec {
+  readonly exportName: string;
+  readonly relation: SourceRelation;
+  readonly columns: readonly ColumnSpec[];
+  readonly strategy: ReadStrategy;
+}
+
+export type Compression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'none';
+
+export interface FormatPlan {
+  readonly kind: 'parquet' | 'csv';
+  readonly compression: Compression;
+  /** Informational only for zstd/gzip: the Parquet writer has no level knob (recorded, not applied). */
+  readonly compressionLevel: number | undefined;
+  readonly maxFileBytes: number | undefined;
+  readonly rowGroupRows: number | undefined;
+  readonly rowGroupBytes: number;
+}
+
+export type DestinationPlan =
+  | { readonly kind: 'local'; readonly directory: string }
+  | { readonly kind: 'stdout' };
+
+export interface TuningPlan {
+  readonly profile: 'fast' | 'balanced' | 'safe';
+  readonly batchBytes: number;
+  readonly batchRows: number;
+  readonly maxBatchRows: number;
+  readonly throttleMs: number;
+  readonly statementTimeoutMs: number;
+  readonly lockTimeoutMs: number;
+  readonly targetStatementMs: number;
+  readonly maxValueBytes: number;
+  readonly maxRetries: number;
+  readonly retryBackoffMs: number;
+}
+
+export interface ExportPlan {
+  readonly exportName: string;
+  readonly runId: string;
+  readonly mode: 'full';
+  readonly sourceEngine: string;
+  readonly read: ReadSpec;
+  readonly facts: TableFacts;
+  readonly format: FormatPlan;
+  readonly destination: DestinationPlan;
+  readonly tuning: TuningPlan;
+  readonly skipEmpty: boolean;
+  /** Stamp used in part names: `<export>_<YYYYMMDD>_<HHMMSS>_<mmm>`. */
+  readonly fileStem: string;
+  readonly startedAt: string;
+}

@@ -1,0 +1,40 @@
+/**
+ * Layer: destination (seam). Where parts and markers land. Opening a part never
+ * makes it visible: only `commit()` does, atomically, and a committed part is never
+ * overwritten. Capabilities are data, so the engine branches on them, not on classes.
+ */
+
+export interface DestinationCapabilities {
+  /** `atomic`: a part appears whole at commit or not at all. `streaming`: bytes are visible as written. */
+  readonly commit: 'atomic' | 'streaming';
+  /** Whether manifest.json / _SUCCESS can be stored beside the parts. */
+  readonly markers: boolean;
+}
+
+export interface CommittedObject {
+  /** Key relative to the destination prefix. */
+  readonly key: string;
+  readonly uri: string;
+  readonly bytes: number;
+}
+
+export interface PartSink {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Makes the part durable and visible under its key; fails if the key already exists. */
+  commit(): Promise<CommittedObject>;
+  /** Discards everything written; nothing remains under the final key. */
+  abort(): Promise<void>;
+}
+
+export interface Destination {
+  readonly kind: string;
+  /** URI of the prefix (`file:///…/`, `stdout`). */
+  readonly uri: string;
+  readonly capabilities: DestinationCapabilities;
+  open(key: string): Promise<PartSink>;
+  /** Whole-object atomic write that may replace an existing object (markers). */
+  putObject(key: string, bytes: Uint8Array): Promise<void>;
+  /** Removes an object if present. */
+  deleteObject(key: string): Promise<void>;
+  readObject(key: string): Promise<Uint8Array | undefined>;
+}

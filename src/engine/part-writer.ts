@@ -1,0 +1,101 @@
+/**
+ * Layer: engine. Turns a stream of batches into committed parts: opens a part on the
+ * first batch, rotates when `max_file_size` is reached, and commits each part through
+ * `commitPart`. An unfinished part is aborted, never left under a final name.
+ */
+import type { FileRecord } from '../contracts/file-record.js';
+import type { ExportPlan } from '../contracts/run-plan.js';
+import type { Destination } from '../destination/destination.js';
+import type { Format } from '../format/format.js';
+import type { Batch } from '../types/column-data.js';
+import { commitPart, type OpenPart, type PartContext } from './commit-part.js';
+import type { EngineDeps } from './engine-deps.js';
+import { HashingSink } from './hashing-sink.js';
+
+export interface PartWriterHooks {
+  /** Runs once, just before the first part of the run is committed. */
+  readonly beforeFirstCommit: () => Promise<void>;
+}
+
+export class PartWriter {
+  readonly #plan: ExportPlan;
+  readonly #destination: Destination;
+  readonly #format: Format;
+  readonly #deps: EngineDeps;
+  readonly #hooks: PartWriterHooks;
+  readonly #ctx: PartContext;
+  #open: OpenPart | undefined;
+  readonly committed: FileRecord[] = [];
+
+  constructor(
+    plan: ExportPlan,
+    destination: Destination,
+    format: Format,
+    deps: EngineDeps,
+    hooks: PartWriterHooks,
+  ) {
+    this.#plan = plan;
+    this.#destination = destination;
+    this.#format = format;
+    this.#deps = deps;
+    this.#hooks = hooks;
+    this.#ctx = {
+      runId: plan.runId,
+      exportName: plan.exportName,
+      format: plan.format.kind,
+      compression: plan.format.compression,
+    };
+  }
+
+  async write(batch: Batch): Promise<void> {
+    if (batch.length === 0) return;
+    this.#open ??= await this.#openPart();
+    await this.#open.writer.write(batch);
+    const max = this.#plan.format.maxFileBytes;
+    if (max !== undefined && this.#open.writer.bytesWritten >= max) await this.#commitOpen();
+  }
+
+  /** Commits the part in progress, if any. */
+  async finish(): Promise<void> {
+    if (this.#open !== undefined) await this.#commitOpen();
+  }
+
+  /** Discards the part in progress (its temp bytes are removed). */
+  async abort(): Promise<void> {
+    const open = this.#open;
+    this.#open = undefined;
+    if (open === undefined) return;
+    open.writer.abort();
+    await open.sink.inner.abort().catch(() => undefined);
+  }
+
+  async #commitOpen(): Promise<void> {
+    const open = this.#open!;
+    if (this.committed.length === 0) await this.#hooks.beforeFirstCommit();
+    this.committed.push(await commitPart(open, this.#ctx, this.#deps));
+    this.#open = undefined;
+  }
+
+  async #openPart(): Promise<OpenPart> {
+    const partIndex = this.committed.length;
+    const key = partFileName(this.#plan, partIndex);
+    const sink = new HashingSink(await this.#destination.open(key));
+    const writer = this.#format.open(sink, this.#plan.read.columns, {
+      compression: this.#plan.format.compression,
+      rowGroupBytes: this.#plan.format.rowGroupBytes,
+      rowGroupRows: this.#plan.format.rowGroupRows,
+    });
+    return { key, partIndex, writer, sink };
+  }
+}
+
+/**
+ * `<export>_<YYYYMMDD>_<HHMMSS>_<mmm>.<ext>`; with `max_file_size` every part carries
+ * `_part<N>` (known before the part is written, so a part's name never changes).
+ */
+export function partFileName(plan: ExportPlan, partIndex: number): string {
+  const ext = plan.format.kind;
+  return plan.format.maxFileBytes === undefined
+    ? `${plan.fileStem}.${ext}`
+    : `${plan.fileStem}_part${partIndex}.${ext}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * Layer: engine. Builds the ExportSummary value from what a run did.
+ */
+import { ExitClass, isRivetError } from '../common/errors.js';
+import type { FileRecord } from '../contracts/file-record.js';
+import type { ExportPlan } from '../contracts/run-plan.js';
+import type { ExportStatus, ExportSummary } from '../contracts/run-summary.js';
+import type { Destination } from '../destination/destination.js';
+
+export interface SummaryInput {
+  readonly plan: ExportPlan;
+  readonly destination: Destination;
+  readonly status: ExportStatus;
+  readonly parts: readonly FileRecord[];
+  readonly progress: {
+    readonly rows: number;
+    readonly statements: number;
+    readonly longestStatementMs: number;
+  };
+  readonly retries: number;
+  readonly started: Date;
+  readonly finishedAt: Date;
+  readonly peakRssMb: number;
+  readonly error?: unknown;
+}
+
+export function summarize(input: SummaryInput): ExportSummary {
+  const { plan, parts, error } = input;
+  const durationMs = Math.max(0, input.finishedAt.getTime() - input.started.getTime());
+  const rows = parts.reduce((sum, p) => sum + p.rows, 0);
+  const bytes = parts.reduce((sum, p) => sum + p.bytes, 0);
+  const seconds = Math.max(durationMs, 1) / 1000;
+  const rivetError = isRivetError(error) ? error : undefined;
+  return {
+    run_id: plan.runId,
+    export_name: plan.exportName,
+    status: input.status,
+    skip_reason: input.status === 'skipped' ? 'source returned 0 rows' : null,
+    started_at: plan.startedAt,
+    finished_at: input.finishedAt.toISOString(),
+    duration_ms: durationMs,
+    source_engine: plan.sourceEngine,
+    destination_kind: input.destination.kind,
+    destination_uri: input.destination.uri,
+    format: plan.format.kind,
+    compression: plan.format.compression,
+    tuning_profile: plan.tuning.profile,
+    strategy:
+      plan.read.strategy.kind === 'keyset'
+        ? `keyset(${plan.read.strategy.key.map((k) => k.name).join(',')})`
+        : 'cursor',
+    total_rows: rows,
+    files_produced: parts.length,
+    bytes_written: bytes,
+    rows_per_second: Math.round(rows / seconds),
+    mb_per_second: Math.round((bytes / 1048576 / seconds) * 100) / 100,
+    peak_rss_mb: Math.round(input.peakRssMb),
+    statements: input.progress.statements,
+    longest_statement_ms: Math.round(input.progress.longestStatementMs),
+    retries: input.retries,
+    files: parts.map((p) => ({ path: p.path, rows: p.rows, bytes: p.bytes })),
+    error_code: error === undefined ? null : (rivetError?.code ?? 'RIVET_INTERNAL'),
+    error_message: error === undefined ? null : String((error as Error)?.message ?? error),
+    error_hint: rivetError?.hint ?? null,
+    exit_class: error === undefined ? ExitClass.ok : (rivetError?.exitClass ?? ExitClass.failed),
+  };
+}

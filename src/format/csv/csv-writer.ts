@@ -1,0 +1,86 @@
+/**
+ * Layer: format/csv. RFC 4180 CSV from columnar batches: a header row, `,` separators,
+ * LF record ends, quoting on `,` `"` CR LF. NULL is an empty unquoted cell and the
+ * empty string is `""`, so the two stay distinct. Text bytes are copied, never decoded.
+ */
+import { type Batch, type ColumnData, isValid } from '../../types/column-data.js';
+import type { ColumnSpec, RivetType } from '../../types/rivet-type.js';
+import type { ByteSink, Format, FormatWriter } from '../format.js';
+import { listJson } from './csv-list-json.js';
+import { CsvOutput } from './csv-output.js';
+import { int64Words, scalarText } from './csv-values.js';
+
+export const csvFormat: Format = {
+  kind: 'csv',
+  extension: 'csv',
+  open: (sink, columns) => new CsvWriter(sink, columns),
+};
+
+type CellWriter = (row: number) => void;
+
+class CsvWriter implements FormatWriter {
+  readonly #sink: ByteSink;
+  readonly #columns: readonly ColumnSpec[];
+  readonly #out = new CsvOutput();
+  #rows = 0;
+  #headerWritten = false;
+  bytesWritten = 0;
+
+  constructor(sink: ByteSink, columns: readonly ColumnSpec[]) {
+    this.#sink = sink;
+    this.#columns = columns;
+  }
+
+  async write(batch: Batch): Promise<void> {
+    if (!this.#headerWritten) this.#header();
+    const out = this.#out;
+    const cells = batch.columns.map((column, i) => cellWriter(this.#columns[i]!.type, column, out));
+    const validity = batch.columns.map((c) => c.validity);
+    const last = cells.length - 1;
+    for (let row = 0; row < batch.length; row++) {
+      for (let c = 0; c <= last; c++) {
+        if (isValid(validity[c]!, row)) cells[c]!(row);
+        out.byte(c === last ? 0x0a : 0x2c);
+      }
+    }
+    this.#rows += batch.length;
+    await this.#flush();
+  }
+
+  async finish(): Promise<{ rows: number }> {
+    if (!this.#headerWritten) this.#header();
+    await this.#flush();
+    return { rows: this.#rows };
+  }
+
+  abort(): void {
+    this.#out.pos = 0;
+  }
+
+  #header(): void {
+    this.#columns.forEach((c, i) => {
+      this.#out.textField(c.name);
+      this.#out.byte(i === this.#columns.length - 1 ? 0x0a : 0x2c);
+    });
+    this.#headerWritten = true;
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#out.pos === 0) return;
+    const chunk = this.#out.take();
+    this.bytesWritten += chunk.length;
+    await this.#sink.write(chunk);
+  }
+}
+
+function cellWriter(type: RivetType, column: ColumnData, out: CsvOutput): CellWriter {
+  if (column.layout === 'var' && type.kind !== 'binary') {
+    const { data, offsets } = column;
+    return (row) => out.field(data, offsets[row]!, offsets[row + 1]!);
+  }
+  if (column.layout === 'list' && type.kind === 'list') {
+    return (row) => out.textField(listJson(type.item, column, row));
+  }
+  const words = column.layout === 'int64' ? int64Words(column) : undefined;
+  return (row) => out.ascii(scalarText(type, column, row, words)!);
+}

@@ -1,0 +1,73 @@
+/**
+ * Layer: plan. Config + facts read from the source + now → the ExportPlan the engine
+ * executes unchanged. Pure: no I/O, no clock (now is passed in).
+ */
+import { makeRunId, utcDate, utcStampParts } from '../common/ids.js';
+import type { ExportConfig } from '../config/config-types.js';
+import type { ExportPlan, ReadStrategy, TableFacts } from '../contracts/run-plan.js';
+import type { ColumnSpec } from '../types/rivet-type.js';
+
+/** Each source statement aims at this wall time; pages are resized to stay under it. */
+export const TARGET_STATEMENT_MS = 100;
+
+export interface ExportFacts {
+  readonly columns: readonly ColumnSpec[];
+  readonly table: TableFacts;
+}
+
+export function buildExportPlan(
+  config: ExportConfig,
+  facts: ExportFacts,
+  engine: string,
+  now: Date,
+): ExportPlan {
+  const strategy: ReadStrategy =
+    facts.table.uniqueKey !== undefined ? { kind: 'keyset', key: facts.table.uniqueKey } : { kind: 'cursor' };
+  const stamp = utcStampParts(now);
+  const t = config.tuning;
+  return {
+    exportName: config.name,
+    runId: makeRunId(config.name, now),
+    mode: 'full',
+    sourceEngine: engine,
+    read: { exportName: config.name, relation: config.relation, columns: facts.columns, strategy },
+    facts: facts.table,
+    format: {
+      kind: config.format,
+      compression: config.compression,
+      compressionLevel: config.compressionLevel,
+      maxFileBytes: config.maxFileBytes,
+      rowGroupRows: config.rowGroupRows,
+      // A part cannot close before its row group flushes, so groups never exceed the part size.
+      rowGroupBytes: Math.min(config.rowGroupBytes, config.maxFileBytes ?? Number.MAX_SAFE_INTEGER),
+    },
+    destination:
+      config.destination.kind === 'stdout'
+        ? { kind: 'stdout' }
+        : { kind: 'local', directory: resolvePlaceholders(config.destination.path, config.name, now) },
+    tuning: {
+      profile: t.profile,
+      batchBytes: t.batchBytes,
+      batchRows: t.batchRows,
+      maxBatchRows: t.batchRowsExplicit ? t.batchRows : 1_000_000,
+      throttleMs: t.throttleMs,
+      statementTimeoutMs: t.statementTimeoutMs,
+      lockTimeoutMs: t.lockTimeoutMs,
+      targetStatementMs: TARGET_STATEMENT_MS,
+      maxValueBytes: t.maxValueBytes,
+      maxRetries: t.maxRetries,
+      retryBackoffMs: t.retryBackoffMs,
+    },
+    skipEmpty: config.skipEmpty,
+    fileStem: `${config.name}_${stamp.date}_${stamp.time}_${stamp.millis}`,
+    startedAt: now.toISOString(),
+  };
+}
+
+/** `{date}` → UTC run day, `{export}` and `{table}` → export name; other tokens stay verbatim. */
+export function resolvePlaceholders(path: string, exportName: string, now: Date): string {
+  return path
+    .replaceAll('{date}', utcDate(now))
+    .replaceAll('{export}', exportName)
+    .replaceAll('{table}', exportName);
+}

@@ -1,0 +1,39 @@
+/**
+ * Layer: source/postgres. Sizes the next read statement from what the last ones
+ * measured, so each stays under the statement-time target, the batch memory budget
+ * and (for FETCH) work_mem — without ever growing more than 4× per step.
+ */
+
+export interface PageLimits {
+  readonly targetMs: number;
+  readonly maxBytes: number;
+  readonly minRows: number;
+  readonly maxRows: number;
+}
+
+export class PageSizer {
+  readonly #limits: PageLimits;
+  #rows: number;
+
+  constructor(initialRows: number, limits: PageLimits) {
+    this.#limits = limits;
+    this.#rows = clamp(initialRows, limits.minRows, limits.maxRows);
+  }
+
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Feeds one statement's outcome; full pages only (a short page says nothing about the rate). */
+  observe(rows: number, bytes: number, ms: number): void {
+    if (rows <= 0) return;
+    const byBytes = (this.#limits.maxBytes / Math.max(bytes, 1)) * rows;
+    const byTime = (this.#limits.targetMs / Math.max(ms, 1)) * rows;
+    const wanted = Math.min(byBytes, byTime, this.#rows * 4);
+    this.#rows = clamp(Math.floor(wanted), this.#limits.minRows, this.#limits.maxRows);
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.max(min, Math.min(max, value));
+}

@@ -1,0 +1,100 @@
+/**
+ * Layer: source/postgres. Turns a resolved connection description into a connected
+ * `pg` Client with every type parser replaced by identity (values stay raw text),
+ * enforcing the TLS gate for non-loopback hosts.
+ */
+
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import pg from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import { RivetError } from '../../common/errors.js';
+import { translatePgError } from './pg-errors.js';
+
+export interface TlsSettings {
+  readonly mode: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+  readonly caFile: string | undefined;
+  readonly acceptInvalidCerts: boolean;
+  readonly acceptInvalidHostnames: boolean;
+}
+
+export interface PgConnectionSpec {
+  /** Either a full URL or structured fields; secrets already resolved from env/file. */
+  readonly url?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly database?: string;
+  /** `undefined` = no `tls:` block in the config. */
+  readonly tls: TlsSettings | undefined;
+  readonly applicationName: string;
+  readonly connectTimeoutMs?: number;
+}
+
+const identity = (value: string) => value;
+const RAW_TYPES = { getTypeParser: () => identity };
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h.startsWith('/');
+}
+
+/** Resolved target as `host:port/database`, for messages (never includes credentials). */
+export function describeTarget(config: pg.ClientConfig): string {
+  return `${config.host ?? 'localhost'}:${config.port ?? 5432}/${config.database ?? ''}`;
+}
+
+export function buildClientConfig(spec: PgConnectionSpec): pg.ClientConfig {
+  const fromUrl = spec.url === undefined ? undefined : parseConnectionString(spec.url);
+  const host = spec.host ?? fromUrl?.host ?? 'localhost';
+  const hosts = host.split(',');
+  if (spec.tls === undefined && !hosts.every(isLoopbackHost)) {
+    throw new RivetError(
+      'RIVET_SOURCE_TLS_REQUIRED',
+      `source: TLS required — refusing to connect to a remote (non-loopback) host '${host}' without TLS`,
+      {
+        hint: 'add `tls: { mode: verify-full }` under `source:` (or `{ mode: disable }` to accept plaintext explicitly)',
+      },
+    );
+  }
+  return {
+    host,
+    port: spec.port ?? (fromUrl?.port ? Number(fromUrl.port) : 5432),
+    user: spec.user ?? fromUrl?.user ?? undefined,
+    password: spec.password ?? fromUrl?.password ?? undefined,
+    database: spec.database ?? fromUrl?.database ?? undefined,
+    // Without a `tls:` block the URL's own sslmode (if any) applies, as libpq would.
+    ssl: spec.tls === undefined ? ((fromUrl?.ssl as pg.ClientConfig['ssl']) ?? false) : sslOptions(spec.tls),
+    application_name: spec.applicationName,
+    connectionTimeoutMillis: spec.connectTimeoutMs ?? 15_000,
+    types: RAW_TYPES,
+  };
+}
+
+function sslOptions(tls: TlsSettings): false | ConnectionOptions {
+  if (tls.mode === 'disable') return false;
+  const ca = tls.caFile === undefined ? undefined : readFileSync(tls.caFile, 'utf8');
+  const verify = tls.mode !== 'require' && !tls.acceptInvalidCerts;
+  const options: ConnectionOptions = { rejectUnauthorized: verify };
+  if (ca !== undefined) options.ca = ca;
+  if (tls.mode === 'verify-ca' || tls.acceptInvalidHostnames) options.checkServerIdentity = () => undefined;
+  return options;
+}
+
+export async function connectPostgres(
+  spec: PgConnectionSpec,
+): Promise<{ client: pg.Client; target: string }> {
+  const config = buildClientConfig(spec);
+  const target = describeTarget(config);
+  const client = new pg.Client(config);
+  // A dropped connection emits 'error' on the client; without a listener it would crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw translatePgError(error, { target, doing: 'connecting to the source' });
+  }
+  return { client, target };
+}

@@ -1,0 +1,115 @@
+/**
+ * Layer: source/postgres. The PostgreSQL Source: one connection, raw values, reads
+ * inside one REPEATABLE READ READ ONLY snapshot with transaction-local settings.
+ * Keyed tables are read as keyset COPY pages; everything else through a cursor.
+ */
+import type pg from 'pg';
+import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
+import type { Batch } from '../../types/column-data.js';
+import type { ColumnSpec } from '../../types/rivet-type.js';
+import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import { connectPostgres, type PgConnectionSpec } from './pg-connect.js';
+import { readWithCursor } from './pg-cursor-reader.js';
+import { describeRelation } from './pg-describe.js';
+import { translatePgError } from './pg-errors.js';
+import { readTableFacts } from './pg-facts.js';
+import { readKeysetPages } from './pg-keyset-reader.js';
+import { beginSnapshot } from './pg-read-session.js';
+
+export class PostgresSource implements Source {
+  readonly engine = 'postgres';
+  readonly #client: pg.Client;
+  readonly #target: string;
+  readonly #applicationName: string;
+  #broken = false;
+
+  private constructor(client: pg.Client, target: string, applicationName: string) {
+    this.#client = client;
+    this.#target = target;
+    this.#applicationName = applicationName;
+  }
+
+  static async open(spec: PgConnectionSpec): Promise<PostgresSource> {
+    const { client, target } = await connectPostgres(spec);
+    return new PostgresSource(client, target, spec.applicationName);
+  }
+
+  /** `host:port/database` of this connection, for messages. */
+  get target(): string {
+    return this.#target;
+  }
+
+  async describe(
+    relation: SourceRelation,
+    overrides: readonly ColumnOverride[],
+  ): Promise<readonly ColumnSpec[]> {
+    return this.#guard(`describing ${describeRelationForHumans(relation)}`, () =>
+      describeRelation(this.#client, relation, overrides),
+    );
+  }
+
+  async facts(relation: SourceRelation, columns: readonly ColumnSpec[]): Promise<TableFacts> {
+    return this.#guard(`reading catalog facts of ${describeRelationForHumans(relation)}`, () =>
+      readTableFacts(this.#client, relation, columns),
+    );
+  }
+
+  async *read(spec: ReadSpec, budget: ReadBudget, options: ReadOptions = {}): AsyncGenerator<Batch> {
+    const doing = `reading export '${spec.exportName}'`;
+    let finished = false;
+    try {
+      await beginSnapshot(this.#client, budget, this.#applicationName);
+      const pages =
+        spec.strategy.kind === 'keyset'
+          ? readKeysetPages(this.#client, spec, spec.strategy.key, budget, options)
+          : readWithCursor(this.#client, spec, budget, options);
+      for await (const batch of pages) {
+        yield batch;
+        await throttle(budget, batch.length);
+      }
+      await this.#client.query('COMMIT');
+      finished = true;
+    } catch (error) {
+      throw translatePgError(error, { target: this.#target, doing });
+    } finally {
+      if (!finished) await this.#abandonTransaction();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#client.end().catch(() => undefined);
+  }
+
+  async #guard<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw translatePgError(error, { target: this.#target, doing });
+    }
+  }
+
+  /**
+   * Leaving a read early (error, abort, consumer stopped) may leave a COPY mid-stream;
+   * such a connection cannot be reused, so it is closed rather than rolled back.
+   */
+  async #abandonTransaction(): Promise<void> {
+    if (this.#broken) return;
+    this.#broken = true;
+    const connection = (this.#client as unknown as { connection?: { stream?: { destroy(): void } } })
+      .connection;
+    connection?.stream?.destroy();
+    await this.#client.end().catch(() => undefined);
+  }
+}
+
+async function throttle(budget: ReadBudget, rows: number): Promise<void> {
+  if (budget.throttleMs <= 0 || budget.throttleRows <= 0) return;
+  const ms = (budget.throttleMs * rows) / budget.throttleRows;
+  if (ms >= 1) await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function describeRelationForHumans(relation: SourceRelation): string {
+  return relation.kind === 'table'
+    ? `table ${relation.schema ? `${relation.schema}.` : ''}${relation.name}`
+    : 'the export query';
+}

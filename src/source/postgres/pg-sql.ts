@@ -1,0 +1,43 @@
+/**
+ * Layer: source/postgres. SQL text for reads: the select list (with `::text` casts
+ * for text overrides), the relation, and keyset predicates with inlined literals
+ * (COPY cannot take bind parameters, so every literal is rendered here, escaped).
+ */
+import { quoteIdent } from '../../common/sql-ident.js';
+import type { KeyColumn, SourceRelation } from '../../contracts/run-plan.js';
+import type { ColumnSpec } from '../../types/rivet-type.js';
+
+/** `table:` names are unquoted identifiers upstream, so PostgreSQL folds them to lower case. */
+export function relationSql(relation: SourceRelation): string {
+  if (relation.kind === 'query') return `(${relation.sql}) AS _rivet`;
+  const name = quoteIdent(relation.name.toLowerCase());
+  return relation.schema === undefined ? name : `${quoteIdent(relation.schema.toLowerCase())}.${name}`;
+}
+
+export function selectList(columns: readonly ColumnSpec[]): string {
+  return columns
+    .map((c) => (c.readAsText ? `${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}` : quoteIdent(c.name)))
+    .join(', ');
+}
+
+export function selectSql(relation: SourceRelation, columns: readonly ColumnSpec[]): string {
+  return `SELECT ${selectList(columns)} FROM ${relationSql(relation)}`;
+}
+
+/** E'…' literal: backslash and quote escaped, valid whatever standard_conforming_strings says. */
+export function escapeLiteral(value: string): string {
+  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** One keyset page: rows strictly after `after` (rendered literals) in key order. */
+export function keysetPageSql(
+  relation: SourceRelation,
+  columns: readonly ColumnSpec[],
+  key: readonly KeyColumn[],
+  after: readonly string[] | undefined,
+  limit: number,
+): string {
+  const keyList = key.map((k) => quoteIdent(k.name)).join(', ');
+  const where = after === undefined ? '' : ` WHERE (${keyList}) > (${after.join(', ')})`;
+  return `${selectSql(relation, columns)}${where} ORDER BY ${keyList} LIMIT ${limit}`;
+}

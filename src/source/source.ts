@@ -1,0 +1,53 @@
+/**
+ * Layer: source (seam). What the engine and planner need from a database, and
+ * nothing more. One Source is one connection; concurrent tasks open their own.
+ */
+import type { ReadSpec, SourceRelation, TableFacts } from '../contracts/run-plan.js';
+import type { Batch } from '../types/column-data.js';
+import type { ColumnSpec } from '../types/rivet-type.js';
+
+/** A per-column type override from `columns:` (e.g. `decimal(18,2)`, `text`). */
+export interface ColumnOverride {
+  readonly column: string;
+  readonly type: string;
+}
+
+/** Limits that keep the source safe: statement time, memory per batch, per-value ceiling. */
+export interface ReadBudget {
+  readonly batchBytes: number;
+  readonly statementTimeoutMs: number;
+  readonly lockTimeoutMs: number;
+  /** Target wall time of one source statement; page sizes adapt to stay under it. */
+  readonly targetStatementMs: number;
+  readonly maxValueBytes: number;
+  /** Pause in ms per `throttleRows` rows read (row-proportional, 0 disables). */
+  readonly throttleMs: number;
+  readonly throttleRows: number;
+  /** Fallback rows per fetch when nothing better is known. */
+  readonly batchRows: number;
+  /** Hard cap on rows per statement (an explicit `batch_size`). */
+  readonly maxBatchRows: number;
+}
+
+/** What one read statement did, reported for metrics and the longest-statement figure. */
+export interface StatementStats {
+  readonly sql: string;
+  readonly ms: number;
+  readonly rows: number;
+}
+
+export interface ReadOptions {
+  readonly signal?: AbortSignal;
+  readonly onStatement?: (stats: StatementStats) => void;
+}
+
+export interface Source {
+  readonly engine: string;
+  /** Output columns of a relation, with overrides applied; throws naming every unsupported column. */
+  describe(relation: SourceRelation, overrides: readonly ColumnOverride[]): Promise<readonly ColumnSpec[]>;
+  /** Keys and size estimates of a table (undefined facts for arbitrary queries). */
+  facts(relation: SourceRelation, columns: readonly ColumnSpec[]): Promise<TableFacts>;
+  /** Streams the relation as columnar batches inside one read-only snapshot. */
+  read(spec: ReadSpec, budget: ReadBudget, options?: ReadOptions): AsyncIterable<Batch>;
+  close(): Promise<void>;
+}

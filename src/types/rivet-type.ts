@@ -1,0 +1,51 @@
+/**
+ * Layer: types (leaf). The canonical column type every source maps to and every
+ * format writes from. One definition, so Parquet, CSV and reports cannot disagree.
+ */
+
+export type RivetType =
+  | { readonly kind: 'bool' }
+  | { readonly kind: 'int16' }
+  | { readonly kind: 'int32' }
+  | { readonly kind: 'int64' }
+  | { readonly kind: 'float32' }
+  | { readonly kind: 'float64' }
+  | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
+  | { readonly kind: 'utf8' }
+  | { readonly kind: 'binary' }
+  | { readonly kind: 'json' }
+  | { readonly kind: 'uuid' }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'time' }
+  | { readonly kind: 'timestamp'; readonly utc: boolean }
+  | { readonly kind: 'interval' }
+  | { readonly kind: 'enum' }
+  | { readonly kind: 'list'; readonly item: RivetType };
+
+export type RivetTypeKind = RivetType['kind'];
+
+/** One output column: its name, canonical type and the source's own spelling of the type. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: RivetType;
+  readonly sourceType: string;
+  /** Ask the source for its text rendering of this column (a `text` override). */
+  readonly readAsText?: boolean;
+}
+
+/** Human/stable spelling used in schema fingerprints, reports and docs. */
+export function formatRivetType(type: RivetType): string {
+  switch (type.kind) {
+    case 'decimal':
+      return `decimal(${type.precision},${type.scale})`;
+    case 'timestamp':
+      return type.utc ? 'timestamp_tz' : 'timestamp';
+    case 'list':
+      return `list<${formatRivetType(type.item)}>`;
+    default:
+      return type.kind;
+  }
+}
+
+/** Largest precision a Decimal128 column can hold. */
+export const MAX_DECIMAL128_PRECISION = 38;
