@@ -14,7 +14,7 @@ export type ColumnBuilder =
   | DecimalBuilder
   | FixedBytesBuilder
   | VarBuilder
-  | ListBuilder;
+  | ListBuilder<ColumnBuilder>;
 
 export interface BuilderCommon {
   readonly length: number;
@@ -51,6 +51,6 @@ export function createBuilder(type: RivetType): ColumnBuilder {
     case 'enum':
       return new VarBuilder();
     case 'list':
-      return new ListBuilder(createBuilder(type.item));
+      return new ListBuilder<ColumnBuilder>(createBuilder(type.item));
   }
 }

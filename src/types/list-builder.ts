@@ -3,17 +3,24 @@
  * column built by any other builder; NULL elements live in the child's validity.
  */
 
-import type { ColumnBuilder } from './column-builder.js';
 import type { ColumnData } from './column-data.js';
 import { ValidityBuilder } from './validity-builder.js';
 
-export class ListBuilder {
-  readonly child: ColumnBuilder;
+/** What a list needs of its element builder (any column builder qualifies). */
+export interface ChildBuilder {
+  readonly length: number;
+  appendNull(): void;
+  byteSize(): number;
+  finish(): ColumnData;
+}
+
+export class ListBuilder<C extends ChildBuilder = ChildBuilder> {
+  readonly child: C;
   offsets = new Int32Array(1025);
   length = 0;
   readonly #validity = new ValidityBuilder();
 
-  constructor(child: ColumnBuilder) {
+  constructor(child: C) {
     this.child = child;
   }
 

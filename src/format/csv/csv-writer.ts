@@ -18,6 +18,8 @@ export const csvFormat: Format = {
 
 type CellWriter = (row: number) => void;
 
+const EMPTY = new Uint8Array(0);
+
 class CsvWriter implements FormatWriter {
   readonly #sink: ByteSink;
   readonly #columns: readonly ColumnSpec[];
@@ -82,5 +84,10 @@ function cellWriter(type: RivetType, column: ColumnData, out: CsvOutput): CellWr
     return (row) => out.textField(listJson(type.item, column, row));
   }
   const words = column.layout === 'int64' ? int64Words(column) : undefined;
-  return (row) => out.ascii(scalarText(type, column, row, words)!);
+  return (row) => {
+    const text = scalarText(type, column, row, words)!;
+    // An empty rendering (zero-length bytea) must stay distinct from NULL.
+    if (text === '') out.field(EMPTY, 0, 0);
+    else out.ascii(text);
+  };
 }

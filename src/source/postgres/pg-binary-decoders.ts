@@ -4,7 +4,7 @@
  * for exact types, no BigInt on the int64 hot path.
  */
 import type { ColumnBuilder } from '../../types/column-builder.js';
-import { below, mulAdd, negate, precisionLimit, scaleDownExact, scaleUp } from '../../types/decimal128.js';
+import { below, mulAdd, negate, precisionLimit, scaleUp } from '../../types/decimal128.js';
 import type {
   DecimalBuilder,
   FixedBytesBuilder,
@@ -12,6 +12,9 @@ import type {
   NumberBuilder,
 } from '../../types/fixed-builders.js';
 import type { ListBuilder } from '../../types/list-builder.js';
+
+type ColumnListBuilder = ListBuilder<ColumnBuilder>;
+
 import type { RivetType } from '../../types/rivet-type.js';
 import { PG_EPOCH_DAYS } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
@@ -90,7 +93,7 @@ export function binaryDecoder(type: RivetType, builder: ColumnBuilder, ctx: Deco
       return (buf, start, len) => b.appendBytes(buf, start, len);
     }
     case 'list':
-      return arrayDecoder(type.item, builder as ListBuilder, ctx);
+      return arrayDecoder(type.item, builder as ColumnListBuilder, ctx);
   }
 }
 
@@ -161,11 +164,22 @@ function numericDecoder(b: DecimalBuilder, ctx: DecoderContext): BinaryDecoder {
     }
     const at = b.next();
     const words = b.words;
-    let ok = true;
-    for (let i = 0; i < ndigits && ok; i++)
-      ok = mulAdd(words, at, 10_000, buf.readInt16BE(start + 8 + i * 2));
+    // Digits past the column's scale (possible in the last base-10000 group) must be
+    // zeros; they are divided away as they are read so the accumulator never exceeds
+    // the final magnitude.
     const exponent = ndigits === 0 ? 0 : scale - 4 * (ndigits - 1 - weight);
-    if (ok) ok = exponent >= 0 ? scaleUp(words, at, exponent) : scaleDownExact(words, at, -exponent);
+    const drop = Math.max(0, -exponent);
+    let ok = true;
+    for (let i = 0; i < ndigits && ok; i++) {
+      const digit = buf.readInt16BE(start + 8 + i * 2);
+      const dropHere = Math.min(4, Math.max(0, drop - 4 * (ndigits - 1 - i)));
+      if (dropHere === 0) ok = mulAdd(words, at, 10_000, digit);
+      else {
+        const divisor = 10 ** dropHere;
+        ok = digit % divisor === 0 && mulAdd(words, at, 10 ** (4 - dropHere), digit / divisor);
+      }
+    }
+    if (ok && exponent > 0) ok = scaleUp(words, at, exponent);
     if (ok && ctx.checkPrecision) ok = below(words, at, limit);
     if (!ok) {
       b.undoNext();
@@ -179,7 +193,7 @@ function numericDecoder(b: DecimalBuilder, ctx: DecoderContext): BinaryDecoder {
   };
 }
 
-function arrayDecoder(item: RivetType, b: ListBuilder, ctx: DecoderContext): BinaryDecoder {
+function arrayDecoder(item: RivetType, b: ColumnListBuilder, ctx: DecoderContext): BinaryDecoder {
   const element = binaryDecoder(item, b.child, ctx);
   const child = b.child;
   return (buf, start) => {

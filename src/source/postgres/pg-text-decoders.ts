@@ -12,6 +12,7 @@ import type {
   NumberBuilder,
 } from '../../types/fixed-builders.js';
 import type { ListBuilder } from '../../types/list-builder.js';
+type ColumnListBuilder = ListBuilder<ColumnBuilder>;
 import type { RivetType } from '../../types/rivet-type.js';
 import { daysFromCivil, MICROS_PER_DAY } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
@@ -80,7 +81,7 @@ export function textDecoder(type: RivetType, builder: ColumnBuilder, ctx: Decode
       return (t) => b.appendString(t);
     }
     case 'list':
-      return arrayText(type.item, builder as ListBuilder, ctx);
+      return arrayText(type.item, builder as ColumnListBuilder, ctx);
   }
 }
 
@@ -163,7 +164,7 @@ function decimalText(b: DecimalBuilder, ctx: DecoderContext): TextDecoder {
   };
 }
 
-function arrayText(item: RivetType, b: ListBuilder, ctx: DecoderContext): TextDecoder {
+function arrayText(item: RivetType, b: ColumnListBuilder, ctx: DecoderContext): TextDecoder {
   const element = textDecoder(item, b.child, ctx);
   const child = b.child;
   return (t) => {
