@@ -1,0 +1,11 @@
+import { describeDestinationContract } from '../destination.contract.js';
+import { MemoryDestination } from './memory-destination.js';
+
+describeDestinationContract('MemoryDestination', async () => {
+  const destination = new MemoryDestination();
+  return {
+    destination,
+    visibleKeys: async () => [...destination.objects.keys()].sort(),
+    cleanup: async () => undefined,
+  };
+});
