@@ -9,15 +9,18 @@ import type { ColumnSpec } from '../../types/rivet-type.js';
 import type { CopyColumn } from './copy-binary-parser.js';
 import { binaryDecoder } from './pg-binary-decoders.js';
 import { type TextDecoder, textDecoder } from './pg-text-decoders.js';
+import { valueTooLarge } from './pg-value-error.js';
 
 export class PgBatchDecoder {
   readonly columns: readonly ColumnSpec[];
   readonly #builders: readonly ColumnBuilder[];
   readonly copyColumns: readonly CopyColumn[];
   readonly #text: readonly TextDecoder[];
+  readonly #maxValueBytes: number;
 
-  constructor(columns: readonly ColumnSpec[]) {
+  constructor(columns: readonly ColumnSpec[], maxValueBytes: number) {
     this.columns = columns;
+    this.#maxValueBytes = maxValueBytes > 0 ? maxValueBytes : Number.MAX_SAFE_INTEGER;
     this.#builders = columns.map((c) => createBuilder(c.type));
     this.copyColumns = columns.map((c, i) => {
       const builder = this.#builders[i]!;
@@ -49,7 +52,13 @@ export class PgBatchDecoder {
     for (let i = 0; i < row.length; i++) {
       const value = row[i];
       if (value === null || value === undefined) this.#builders[i]!.appendNull();
-      else this.#text[i]!(value);
+      else {
+        // A UTF-16 unit is at most 3 UTF-8 bytes: only long values need the exact count.
+        if (value.length * 3 > this.#maxValueBytes && Buffer.byteLength(value) > this.#maxValueBytes) {
+          throw valueTooLarge(this.columns[i]!.name, Buffer.byteLength(value), this.#maxValueBytes);
+        }
+        this.#text[i]!(value);
+      }
     }
   }
 

@@ -30,7 +30,7 @@ export async function* readWithCursor(
     minRows: 1,
     maxRows: Math.min(150_000, budget.maxBatchRows),
   });
-  const decoder = new PgBatchDecoder(spec.columns);
+  const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes);
   for (;;) {
     options.signal?.throwIfAborted();
     const limit = sizer.rows;

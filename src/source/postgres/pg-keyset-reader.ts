@@ -29,7 +29,7 @@ export async function* readKeysetPages(
     minRows: 100,
     maxRows: budget.maxBatchRows,
   });
-  const decoder = new PgBatchDecoder(spec.columns);
+  const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes);
   let after: string[] | undefined;
   for (;;) {
     options.signal?.throwIfAborted();

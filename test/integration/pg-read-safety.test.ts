@@ -1,0 +1,343 @@
+/**
+ * The source-safety contract of the PostgreSQL reader against the real server:
+ * short index-driven statements, statement_timeout per statement (not per read),
+ * no temp spill, no transaction left open, and loud, named failures for values that
+ * cannot be written exactly.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadSpec, SourceRelation } from '../../src/contracts/run-plan.js';
+import { PostgresSource } from '../../src/source/postgres/pg-source.js';
+import { keysetPageSql } from '../../src/source/postgres/pg-sql.js';
+import type { ReadBudget, StatementStats } from '../../src/source/source.js';
+import { createTestSchema, PG_URL, postgresAvailable, type TestSchema } from '../support/pg-test-db.js';
+
+const available = await postgresAvailable();
+
+const BUDGET: ReadBudget = {
+  batchBytes: 4 << 20,
+  statementTimeoutMs: 10_000,
+  lockTimeoutMs: 1_000,
+  targetStatementMs: 50,
+  maxValueBytes: 1 << 28,
+  throttleMs: 0,
+  throttleRows: 1,
+  batchRows: 10_000,
+  maxBatchRows: 1_000_000,
+};
+
+const open = (applicationName = 'rivet-test') =>
+  PostgresSource.open({ url: PG_URL, tls: undefined, applicationName });
+
+async function readAll(source: PostgresSource, spec: ReadSpec, budget = BUDGET) {
+  const statements: StatementStats[] = [];
+  let rows = 0;
+  for await (const batch of source.read(spec, budget, { onStatement: (s) => statements.push(s) }))
+    rows += batch.length;
+  return { rows, statements };
+}
+
+async function specFor(
+  source: PostgresSource,
+  relation: SourceRelation,
+  overrides: { column: string; type: string }[] = [],
+): Promise<ReadSpec> {
+  const columns = await source.describe(relation, overrides);
+  const facts = await source.facts(relation, columns);
+  return {
+    exportName: 'safety',
+    relation,
+    columns,
+    strategy: facts.uniqueKey ? { kind: 'keyset', key: facts.uniqueKey } : { kind: 'cursor' },
+  };
+}
+
+describe.skipIf(!available)('PostgreSQL read safety', () => {
+  let db: TestSchema;
+  let table: SourceRelation;
+
+  beforeAll(async () => {
+    db = await createTestSchema('rivet_safety');
+    await db.query(`CREATE TABLE big (id bigint PRIMARY KEY, payload text NOT NULL, n int);
+      INSERT INTO big SELECT i, repeat(md5(i::text), 8), i % 97 FROM generate_series(1, 60000) i;
+      ANALYZE big;`);
+    table = { kind: 'table', schema: db.name, name: 'big' };
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('reads a keyed table as many short keyset COPY pages, each an index scan without a sort', async () => {
+    const source = await open();
+    try {
+      const spec = await specFor(source, table);
+      expect(spec.strategy).toEqual({ kind: 'keyset', key: [{ name: 'id', type: { kind: 'int64' } }] });
+      const { rows, statements } = await readAll(source, spec, { ...BUDGET, batchBytes: 1 << 20 });
+      expect(rows).toBe(60000);
+      expect(statements.length).toBeGreaterThan(5);
+      expect(statements.every((s) => s.sql.includes('ORDER BY "id" LIMIT'))).toBe(true);
+      const plan = await db.query(
+        `EXPLAIN (FORMAT JSON) ${keysetPageSql(table, spec.columns, [{ name: 'id', type: { kind: 'int64' } }], ['30000'], 1000)}`,
+      );
+      const text = JSON.stringify(plan.rows[0]);
+      expect(text).toContain('Index Scan');
+      expect(text).not.toContain('"Sort"');
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('applies statement_timeout to each statement: a read longer than the timeout still succeeds', async () => {
+    const source = await open();
+    try {
+      const spec = await specFor(source, { kind: 'query', sql: `SELECT id, payload FROM ${db.name}.big` });
+      expect(spec.strategy.kind).toBe('cursor');
+      // The throttle stretches the whole read past the 1 s timeout while each FETCH stays short.
+      const budget = {
+        ...BUDGET,
+        statementTimeoutMs: 1000,
+        batchBytes: 256 << 10,
+        throttleMs: 150,
+        throttleRows: 2000,
+      };
+      const started = Date.now();
+      const { rows, statements } = await readAll(source, spec, budget);
+      expect(rows).toBe(60000);
+      expect(Date.now() - started).toBeGreaterThan(1500);
+      expect(Math.max(...statements.map((s) => s.ms))).toBeLessThan(1000);
+      expect(statements.every((s) => s.sql.startsWith('FETCH '))).toBe(true);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('a single statement over statement_timeout fails with a stable code and a hint', async () => {
+    const source = await open();
+    try {
+      const spec = await specFor(source, { kind: 'query', sql: 'SELECT 1 AS slept FROM pg_sleep(2)' });
+      await expect(readAll(source, spec, { ...BUDGET, statementTimeoutMs: 300 })).rejects.toMatchObject({
+        code: 'RIVET_SOURCE_STATEMENT_TIMEOUT',
+        hint: expect.stringContaining('statement_timeout_s'),
+      });
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('sizes FETCH under work_mem: no temp file is written for a cursor read', async () => {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    const tempBytes = async () =>
+      Number(
+        (await admin.query('SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()'))
+          .rows[0].temp_bytes,
+      );
+    const source = await open();
+    try {
+      const before = await tempBytes();
+      const spec = await specFor(source, { kind: 'query', sql: `SELECT * FROM ${db.name}.big` });
+      const { rows } = await readAll(source, spec, {
+        ...BUDGET,
+        batchBytes: 64 << 20,
+        targetStatementMs: 10_000,
+      });
+      expect(rows).toBe(60000);
+      await new Promise((r) => setTimeout(r, 600)); // statistics are flushed asynchronously
+      expect(await tempBytes()).toBe(before);
+    } finally {
+      await source.close();
+      await admin.end();
+    }
+  });
+
+  it('runs the read inside a UTC, read-only snapshot and leaves no transaction open afterwards', async () => {
+    const app = `rivet-leak-${process.pid}`;
+    const source = await open(app);
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      const spec = await specFor(source, {
+        kind: 'query',
+        sql: "SELECT current_setting('TimeZone') AS tz, current_setting('transaction_read_only') AS ro, current_setting('transaction_isolation') AS iso, current_setting('statement_timeout') AS st",
+      });
+      const values: string[] = [];
+      for await (const batch of source.read(spec, { ...BUDGET, statementTimeoutMs: 4000 })) {
+        for (const column of batch.columns) {
+          if (column.layout === 'var')
+            values.push(Buffer.from(column.data).toString('utf8', column.offsets[0], column.offsets[1]));
+        }
+      }
+      expect(values).toEqual(['UTC', 'on', 'repeatable read', '4s']);
+      const activity = await admin.query(
+        'SELECT state, backend_xmin FROM pg_stat_activity WHERE application_name = $1',
+        [app],
+      );
+      expect(activity.rows).toEqual([{ state: 'idle', backend_xmin: null }]);
+    } finally {
+      await source.close();
+      await admin.end();
+    }
+  });
+
+  it('abandoning a read mid-COPY drops the connection instead of leaving a transaction open', async () => {
+    const app = `rivet-abandon-${process.pid}`;
+    const source = await open(app);
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      const spec = await specFor(source, table);
+      for await (const batch of source.read(spec, BUDGET)) {
+        expect(batch.length).toBeGreaterThan(0);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const activity = await admin.query('SELECT state FROM pg_stat_activity WHERE application_name = $1', [
+        app,
+      ]);
+      expect(activity.rows).toEqual([]);
+    } finally {
+      await source.close();
+      await admin.end();
+    }
+  });
+
+  it('names every unsupported column at once, before reading anything', async () => {
+    await db.query('CREATE TABLE odd (id int PRIMARY KEY, p point, m money, x xml, ok text, n numeric)');
+    const source = await open();
+    try {
+      const error = await source
+        .describe({ kind: 'table', schema: db.name, name: 'odd' }, [])
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'RIVET_SOURCE_TYPE_UNSUPPORTED',
+        hint: expect.stringContaining('columns:'),
+      });
+      const message = (error as Error).message;
+      for (const column of ["'p'", "'m'", "'x'", "'n'"]) expect(message).toContain(`column ${column}`);
+      expect(message).not.toContain("'ok'");
+      const columns = await source.describe({ kind: 'table', schema: db.name, name: 'odd' }, [
+        { column: 'p', type: 'text' },
+        { column: 'm', type: 'text' },
+        { column: 'x', type: 'string' },
+        { column: 'n', type: 'decimal(20,4)' },
+      ]);
+      expect(columns.map((c) => c.type.kind)).toEqual(['int32', 'utf8', 'utf8', 'utf8', 'utf8', 'decimal']);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('refuses values that cannot be written exactly, naming the column', async () => {
+    await db.query(`CREATE TABLE bad_values (id int PRIMARY KEY, n numeric, d date, a int[], t text);
+      INSERT INTO bad_values VALUES (1, 'NaN', '2020-01-01', '{1}', 'x'), (2, 1.23456, 'infinity', '{{1,2},{3,4}}', repeat('y', 3000000))`);
+    const cases: {
+      sql: string;
+      overrides: { column: string; type: string }[];
+      budget?: Partial<ReadBudget>;
+      code: string;
+      column: string;
+    }[] = [
+      {
+        sql: 'SELECT id, n FROM %s WHERE id = 1',
+        overrides: [{ column: 'n', type: 'decimal(10,2)' }],
+        code: 'RIVET_DATA_UNREPRESENTABLE',
+        column: 'n',
+      },
+      {
+        sql: 'SELECT id, n FROM %s WHERE id = 2',
+        overrides: [{ column: 'n', type: 'decimal(10,2)' }],
+        code: 'RIVET_DATA_UNREPRESENTABLE',
+        column: 'n',
+      },
+      {
+        sql: 'SELECT id, d FROM %s WHERE id = 2',
+        overrides: [],
+        code: 'RIVET_DATA_UNREPRESENTABLE',
+        column: 'd',
+      },
+      {
+        sql: 'SELECT id, a FROM %s WHERE id = 2',
+        overrides: [],
+        code: 'RIVET_DATA_UNREPRESENTABLE',
+        column: 'a',
+      },
+      {
+        sql: 'SELECT id, t FROM %s WHERE id = 2',
+        overrides: [],
+        budget: { maxValueBytes: 1 << 20 },
+        code: 'RIVET_VALUE_TOO_LARGE',
+        column: 't',
+      },
+    ];
+    for (const c of cases) {
+      // A failed read closes its connection (it may be mid-COPY): each case gets a new one.
+      const source = await open();
+      try {
+        const query: SourceRelation = { kind: 'query', sql: c.sql.replace('%s', `${db.name}.bad_values`) };
+        const spec: ReadSpec = {
+          exportName: 'bad',
+          relation: query,
+          columns: await source.describe(query, c.overrides),
+          strategy: { kind: 'cursor' },
+        };
+        const error = await readAll(source, spec, { ...BUDGET, ...c.budget }).catch((e: unknown) => e);
+        expect(error, c.sql).toMatchObject({ code: c.code });
+        expect((error as Error).message).toContain(`'${c.column}'`);
+      } finally {
+        await source.close();
+      }
+    }
+  });
+
+  it('refuses unrepresentable values on the keyset COPY path too', async () => {
+    const source = await open();
+    try {
+      const relation: SourceRelation = { kind: 'table', schema: db.name, name: 'bad_values' };
+      const spec = await specFor(source, relation, [{ column: 'n', type: 'decimal(10,2)' }]);
+      expect(spec.strategy.kind).toBe('keyset');
+      await expect(readAll(source, spec)).rejects.toMatchObject({
+        code: 'RIVET_DATA_UNREPRESENTABLE',
+        message: expect.stringContaining("'n'"),
+      });
+    } finally {
+      await source.close();
+    }
+  });
+});
+
+describe.skipIf(!available)('PostgreSQL connection failures', () => {
+  it('an unreachable server is a retryable error naming host:port/database, never the password', async () => {
+    const error = await PostgresSource.open({
+      url: 'postgresql://rivet:s3cr3t-pw@127.0.0.1:1/nodb',
+      tls: undefined,
+      applicationName: 'rivet-test',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RIVET_SOURCE_UNREACHABLE', retryable: true, exitClass: 2 });
+    expect((error as Error).message).toContain('127.0.0.1:1/nodb');
+    expect((error as Error).message).not.toContain('s3cr3t-pw');
+  });
+
+  it('a missing database is a permanent error with a hint', async () => {
+    const error = await PostgresSource.open({
+      url: `${PG_URL}_no_such_db`,
+      tls: undefined,
+      applicationName: 'rivet-test',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RIVET_SOURCE_CONNECT', retryable: false, exitClass: 1 });
+  });
+
+  it('refuses a remote host without a tls block before connecting', async () => {
+    const error = await PostgresSource.open({
+      url: 'postgresql://u@db.example.com:5432/x',
+      tls: undefined,
+      applicationName: 'rivet-test',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RIVET_SOURCE_TLS_REQUIRED' });
+    expect((error as RivetLike).hint).toContain('verify-full');
+  });
+});
+
+interface RivetLike {
+  hint?: string;
+}
