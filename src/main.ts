@@ -31,7 +31,7 @@ const io = (): CliIo => ({
 });
 const program = buildProgram(io, (code) => {
   exitClass = code;
-}).exitOverride();
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -1,17 +1,14 @@
 /**
- * Layer: cli. The command tree. Each action delegates to one command function and
- * returns its exit class; usage errors exit 2, as upstream's do.
+ * Layer: cli. The command tree. Each action loads its command module on demand (so
+ * `--help` does not pay for drivers and encoders) and returns its exit class; usage
+ * errors exit 2, as upstream's do.
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import type { ExitClass } from '../common/errors.js';
 import type { CliIo } from './cli-io.js';
-import { demoCommand } from './commands/demo.js';
-import { metricsCommand } from './commands/metrics.js';
-import { runCommand } from './commands/run.js';
-import { stateFilesCommand } from './commands/state-files.js';
 import { VERSION } from './version.js';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got '${value}'`);
@@ -27,6 +24,7 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .option('--json-errors', 'print errors as one JSON object on stderr')
     .option('--debug', 'print stack traces of unexpected failures')
     .showHelpAfterError(false)
+    .exitOverride()
     .addHelpText(
       'after',
       '\nStart here:\n  rivet demo                      # a real extraction from an embedded PostgreSQL\n  rivet run -c rivet.yaml         # run every export of a config\n  rivet state files -c rivet.yaml # what was written\n  rivet metrics -c rivet.yaml     # how the runs went',
@@ -46,7 +44,7 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .addOption(paramOption())
     .option('--json', 'print the run aggregate as JSON on stdout', false)
     .option('--summary-output <path>', 'also write the run aggregate JSON to this file')
-    .action(async (flags) => setExit(await runCommand(flags, io())));
+    .action(async (flags) => setExit(await (await import('./commands/run.js')).runCommand(flags, io())));
 
   program
     .command('demo')
@@ -54,7 +52,7 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .option('--dir <path>', 'where to put the demo config, state and output', 'rivet-demo')
     .option('--rows <n>', 'rows to seed', positiveInt, 5000)
     .option('--keep', 'keep the embedded database folder for more commands', false)
-    .action(async (flags) => setExit(await demoCommand(flags, io())));
+    .action(async (flags) => setExit(await (await import('./commands/demo.js')).demoCommand(flags, io())));
 
   const state = program
     .command('state')
@@ -67,7 +65,9 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .option('-l, --last <n>', 'how many rows', positiveInt, 50)
     .option('--json', 'JSON output', false)
     .addOption(paramOption())
-    .action(async (flags) => setExit(await stateFilesCommand(flags, io())));
+    .action(async (flags) =>
+      setExit(await (await import('./commands/state-files.js')).stateFilesCommand(flags, io())),
+    );
 
   program
     .command('metrics')
@@ -77,7 +77,9 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .option('-l, --last <n>', 'how many rows', positiveInt, 20)
     .option('--json', 'JSON output', false)
     .addOption(paramOption())
-    .action(async (flags) => setExit(await metricsCommand(flags, io())));
+    .action(async (flags) =>
+      setExit(await (await import('./commands/metrics.js')).metricsCommand(flags, io())),
+    );
 
   return program;
 }

@@ -32,18 +32,20 @@ export function formatProblem(problem: ConfigProblem): string {
 
 /** One error carrying every problem; a single problem keeps its own code. */
 export function configError(file: string, problems: readonly ConfigProblem[]): RivetError {
-  const code = problems.length === 1 ? (problems[0]!.code ?? 'RIVET_CONFIG_INVALID') : 'RIVET_CONFIG_INVALID';
+  const single = problems.length === 1 ? problems[0]! : undefined;
+  const code = single?.code ?? 'RIVET_CONFIG_INVALID';
+  // A single problem's hint is the error's own hint (printed as `\n  Hint: …`), not part of the message.
   const headline =
-    problems.length === 1
-      ? `config file '${file}': ${formatProblem(problems[0]!)}`
+    single !== undefined
+      ? `config file '${file}': ${formatProblem({ ...single, hint: undefined })}`
       : `config file '${file}' has ${problems.length} problems:\n  - ${problems.map(formatProblem).join('\n  - ')}`;
   const items = problems.map(
     (p) => new RivetError(p.code ?? 'RIVET_CONFIG_INVALID', formatProblem(p), { hint: p.hint }),
   );
   return new RivetErrorList(code, headline, items, {
     hint:
-      problems.length === 1
-        ? undefined
+      single !== undefined
+        ? single.hint
         : 'fix the keys above; each line names the key, its position and what is expected',
   });
 }

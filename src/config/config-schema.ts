@@ -94,7 +94,8 @@ export const exportSchema = z.strictObject({
   compression_level: uint.optional(),
   compression_profile: z.enum(['none', 'fast', 'balanced', 'compact']).optional(),
   skip_empty: z.boolean().optional(),
-  max_file_size: z.string().optional(),
+  /** A bare YAML number (`max_file_size: 1048576`, `0`) is a size in bytes and goes through the same grammar. */
+  max_file_size: z.union([z.string(), z.number().transform(String)]).optional(),
   destination: destinationSchema,
   meta_columns: z
     .strictObject({

@@ -7,7 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { RivetError } from '../common/errors.js';
 import { type ConfigProblem, configError } from './config-problem.js';
-import { configSchema, type RawConfig } from './config-schema.js';
+import { configSchema, exportSchema, type RawConfig, sourceSchema } from './config-schema.js';
 import type { Config, ExportConfig } from './config-types.js';
 import { prescan } from './prescan.js';
 import { resolveExport } from './resolve-export.js';
@@ -26,7 +26,9 @@ export function loadConfig(path: string, options: LoadOptions): Config {
   const raw = readConfigText(path);
   const dir = dirname(resolve(path));
   const substituted = substituteVariables(raw, options.params, options.env);
-  const warnings = [...options.params.keys()].filter((k) => !substituted.used.has(k)).map(unusedParamWarning);
+  /** Params referenced by the config text or by a query file it reads. */
+  const used = new Set(substituted.used);
+  const unusedParams = () => [...options.params.keys()].filter((k) => !used.has(k)).map(unusedParamWarning);
   if (substituted.unresolved.length > 0) {
     throw configError(
       path,
@@ -44,14 +46,44 @@ export function loadConfig(path: string, options: LoadOptions): Config {
   if (syntax.length > 0) throw configError(path, syntax);
   const tree: unknown = parsed.doc.toJS();
   const problems: ConfigProblem[] = prescan(tree);
+  const readQuery = (file: string) => readQueryFile(dir, file, options, used);
   const checked = configSchema.safeParse(tree ?? {});
   if (!checked.success) {
     problems.push(...schemaProblems(checked.error.issues, tree));
+    problems.push(...semanticProblemsOfValidParts(tree, readQuery));
     throw configError(path, positioned(problems, parsed));
   }
-  const config = resolveConfig(checked.data, dir, path, options, problems, warnings);
+  const warnings: string[] = [];
+  const config = resolveConfig(checked.data, dir, path, readQuery, problems, warnings);
   if (problems.length > 0) throw configError(path, positioned(problems, parsed));
-  return deepFreeze(config);
+  return deepFreeze({ ...config, warnings: [...unusedParams(), ...warnings] });
+}
+
+/**
+ * When the file fails the schema, the source and each export that pass it on their own
+ * still get their semantic checks, so one run reports every problem, not just the first layer.
+ */
+function semanticProblemsOfValidParts(
+  tree: unknown,
+  readQuery: (file: string) => string | { error: string },
+): ConfigProblem[] {
+  const root = (typeof tree === 'object' && tree !== null ? tree : {}) as Record<string, unknown>;
+  const problems: ConfigProblem[] = [];
+  const source = sourceSchema.safeParse(root.source);
+  if (source.success) problems.push(...resolveSource(source.data).problems);
+  if (!Array.isArray(root.exports)) return problems;
+  root.exports.forEach((item: unknown, index) => {
+    const raw = exportSchema.safeParse(item);
+    if (!raw.success) return;
+    const resolved = resolveExport(raw.data, {
+      index,
+      environment: source.data?.environment,
+      sourceTuning: source.data?.tuning,
+      readQueryFile: readQuery,
+    });
+    problems.push(...resolved.problems);
+  });
+  return problems;
 }
 
 function readConfigText(path: string): string {
@@ -75,7 +107,7 @@ function resolveConfig(
   raw: RawConfig,
   dir: string,
   path: string,
-  options: LoadOptions,
+  readQuery: (file: string) => string | { error: string },
   problems: ConfigProblem[],
   warnings: string[],
 ): Config {
@@ -116,7 +148,7 @@ function resolveConfig(
       index,
       environment: raw.source.environment,
       sourceTuning: raw.source.tuning,
-      readQueryFile: (file) => readQueryFile(dir, file, options),
+      readQueryFile: readQuery,
     });
     problems.push(...resolved.problems);
     warnings.push(...resolved.warnings);
@@ -126,13 +158,19 @@ function resolveConfig(
 }
 
 /** Query files are read relative to the config directory, must stay inside it, and get `${}` substitution. */
-function readQueryFile(dir: string, file: string, options: LoadOptions): string | { error: string } {
+function readQueryFile(
+  dir: string,
+  file: string,
+  options: LoadOptions,
+  used: Set<string>,
+): string | { error: string } {
   try {
     const real = realpathSync(resolve(dir, file));
     const inside = relative(realpathSync(dir), real);
     if (inside.startsWith('..'))
       return { error: `query_file '${file}' resolves outside the config directory (symlink escape)` };
     const substituted = substituteVariables(readFileSync(real, 'utf8'), options.params, options.env);
+    for (const name of substituted.used) used.add(name);
     const missing = substituted.unresolved[0];
     if (missing !== undefined) return { error: `query_file '${file}': ${unresolvedMessage(missing.name)}` };
     return substituted.text;

@@ -32,6 +32,18 @@ export function schemaProblems(issues: readonly z.core.$ZodIssue[], root: unknow
           code: 'RIVET_CONFIG_UNKNOWN_KEY',
         });
       }
+    } else if (
+      (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+      valueAt(root, path) === undefined
+    ) {
+      // zod reports a missing enum key (`format`, `type`) as invalid_value, not invalid_type.
+      const key = String(path[path.length - 1] ?? '');
+      problems.push({
+        path,
+        message: `missing required key \`${key}\``,
+        hint: REQUIRED_HINTS[key],
+        code: 'RIVET_CONFIG_MISSING_KEY',
+      });
     } else if (issue.code === 'invalid_value') {
       const got = valueAt(root, path);
       const suggestion = typeof got === 'string' ? didYouMean(got, issue.values.map(String)) : undefined;
@@ -39,14 +51,6 @@ export function schemaProblems(issues: readonly z.core.$ZodIssue[], root: unknow
         path,
         message: `unknown value \`${String(got)}\`, expected one of ${issue.values.map((v) => `\`${String(v)}\``).join(', ')}`,
         hint: suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`,
-      });
-    } else if (issue.code === 'invalid_type' && valueAt(root, path) === undefined) {
-      const key = String(path[path.length - 1] ?? '');
-      problems.push({
-        path,
-        message: `missing required key \`${key}\``,
-        hint: REQUIRED_HINTS[key],
-        code: 'RIVET_CONFIG_MISSING_KEY',
       });
     } else {
       problems.push({ path, message: issue.message.replace(/^Invalid input: /, 'invalid value: ') });
