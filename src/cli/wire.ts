@@ -14,7 +14,7 @@ import { LocalDestination } from '../destination/local/local-destination.js';
 import { StdoutDestination } from '../destination/stdout/stdout-destination.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { csvFormat } from '../format/csv/csv-writer.js';
-import { parquetFormat } from '../format/parquet/parquet-writer.js';
+import type { Format } from '../format/format.js';
 import type { PgConnectionSpec } from '../source/postgres/pg-connect.js';
 import { PostgresSource } from '../source/postgres/pg-source.js';
 import type { Source } from '../source/source.js';
@@ -44,7 +44,7 @@ export function engineDeps(
   return {
     openSource: () => openSource(config.source, 'rivet', env),
     openDestination,
-    formats: { parquet: parquetFormat, csv: csvFormat },
+    formats: { parquet: lazyParquet, csv: csvFormat },
     state,
     now: () => new Date(),
     onEvent,
@@ -52,6 +52,14 @@ export function engineDeps(
     sleep: (ms) => sleep(ms),
   };
 }
+
+/** The Parquet encoder (WASM, ~60 MB resident) loads only when a Parquet part is opened. */
+const lazyParquet: Format = {
+  kind: 'parquet',
+  extension: 'parquet',
+  open: async (sink, columns, options) =>
+    (await import('../format/parquet/parquet-writer.js')).parquetFormat.open(sink, columns, options),
+};
 
 export function openDestination(plan: DestinationPlan): Destination {
   return plan.kind === 'stdout' ? new StdoutDestination() : new LocalDestination(plan.directory);

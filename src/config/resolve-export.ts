@@ -20,7 +20,8 @@ export interface ExportContext {
   readonly readQueryFile: (path: string) => string | { readonly error: string };
 }
 
-const DEFAULT_ROW_GROUP_MB = 64;
+/** Bounds the WASM encoder: a row group is buffered (encoded) until it is flushed. */
+const DEFAULT_ROW_GROUP_MB = 32;
 
 export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<ExportConfig> {
   const problems: ConfigProblem[] = [];

@@ -19,6 +19,7 @@ export interface CommittedObject {
 }
 
 export interface PartSink {
+  /** Must not keep a reference to `chunk` after the promise settles (callers reuse buffers). */
   write(chunk: Uint8Array): Promise<void>;
   /** Makes the part durable and visible under its key; fails if the key already exists. */
   commit(): Promise<CommittedObject>;

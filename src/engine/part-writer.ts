@@ -80,7 +80,7 @@ export class PartWriter {
     const partIndex = this.committed.length;
     const key = partFileName(this.#plan, partIndex);
     const sink = new HashingSink(await this.#destination.open(key));
-    const writer = this.#format.open(sink, this.#plan.read.columns, {
+    const writer = await this.#format.open(sink, this.#plan.read.columns, {
       compression: this.#plan.format.compression,
       rowGroupBytes: this.#plan.format.rowGroupBytes,
       rowGroupRows: this.#plan.format.rowGroupRows,

@@ -5,7 +5,10 @@
 import type { Batch } from '../types/column-data.js';
 import type { ColumnSpec } from '../types/rivet-type.js';
 
-/** Where encoded bytes go; awaiting `write` is the backpressure. */
+/**
+ * Where encoded bytes go; awaiting `write` is the backpressure. A sink must not keep a
+ * reference to `chunk` after its promise settles: writers reuse their buffers.
+ */
 export interface ByteSink {
   write(chunk: Uint8Array): Promise<void>;
 }
@@ -31,5 +34,6 @@ export interface FormatOptions {
 export interface Format {
   readonly kind: 'parquet' | 'csv';
   readonly extension: string;
-  open(sink: ByteSink, columns: readonly ColumnSpec[], options: FormatOptions): FormatWriter;
+  /** Async so heavy encoders (the Parquet WASM module) load only when a part is opened. */
+  open(sink: ByteSink, columns: readonly ColumnSpec[], options: FormatOptions): Promise<FormatWriter>;
 }

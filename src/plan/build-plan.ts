@@ -7,6 +7,13 @@ import type { ExportConfig } from '../config/config-types.js';
 import type { ExportPlan, ReadStrategy, TableFacts } from '../contracts/run-plan.js';
 import type { ColumnSpec } from '../types/rivet-type.js';
 
+/**
+ * A batch lives in the process about four times over at its peak (decoded columns, the
+ * Arrow IPC copy, the WASM copy, encoder buffers), so `batch_size_memory_mb` — the
+ * memory a batch may take — becomes pages of a quarter of it.
+ */
+export const PIPELINE_COPIES = 4;
+
 /** Each source statement aims at this wall time; pages are resized to stay under it. */
 export const TARGET_STATEMENT_MS = 100;
 
@@ -47,7 +54,7 @@ export function buildExportPlan(
         : { kind: 'local', directory: resolvePlaceholders(config.destination.path, config.name, now) },
     tuning: {
       profile: t.profile,
-      batchBytes: t.batchBytes,
+      batchBytes: Math.floor(t.batchBytes / PIPELINE_COPIES),
       batchRows: t.batchRows,
       maxBatchRows: t.batchRowsExplicit ? t.batchRows : 1_000_000,
       throttleMs: t.throttleMs,

@@ -47,7 +47,10 @@ export interface Source {
   describe(relation: SourceRelation, overrides: readonly ColumnOverride[]): Promise<readonly ColumnSpec[]>;
   /** Keys and size estimates of a table (undefined facts for arbitrary queries). */
   facts(relation: SourceRelation, columns: readonly ColumnSpec[]): Promise<TableFacts>;
-  /** Streams the relation as columnar batches inside one read-only snapshot. */
+  /**
+   * Streams the relation as columnar batches inside one read-only snapshot. A batch's
+   * memory is reused for the next one: it is valid until the consumer asks for more.
+   */
   read(spec: ReadSpec, budget: ReadBudget, options?: ReadOptions): AsyncIterable<Batch>;
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /**
  * Layer: types. Builders for fixed-width columns. Decoders write straight into the
  * typed arrays; int64-backed values are written as two int32 words so the hot path
- * never allocates a BigInt.
+ * never allocates a BigInt. Every builder reuses its storage: `finish()` returns views
+ * that stay valid until the builder is appended to again (one batch in flight).
  */
 import type { ColumnData } from './column-data.js';
 import { ValidityBuilder } from './validity-builder.js';
@@ -58,7 +59,6 @@ export class NumberBuilder<L extends NumericLayout> {
     const { validity, nullCount } = this.#validity.finish(this.length);
     const values = this.values.subarray(0, this.length);
     const data = { layout: this.layout, length: this.length, values, validity, nullCount } as ColumnData;
-    this.values = new CONSTRUCTORS[this.layout](INITIAL_CAPACITY) as ArrayFor<L>;
     this.length = 0;
     return data;
   }
@@ -112,7 +112,6 @@ export class Int64Builder {
     const { validity, nullCount } = this.#validity.finish(this.length);
     const values = new BigInt64Array(this.words.buffer, this.words.byteOffset, this.length);
     const data: ColumnData = { layout: 'int64', length: this.length, values, validity, nullCount };
-    this.words = new Int32Array(INITIAL_CAPACITY * 2);
     this.length = 0;
     return data;
   }
@@ -157,7 +156,6 @@ export class FixedBytesBuilder {
     const { validity, nullCount } = this.#validity.finish(this.length);
     const data = this.bytes.subarray(0, this.length * this.width);
     const length = this.length;
-    this.bytes = new Uint8Array(INITIAL_CAPACITY * this.width);
     this.length = 0;
     return { layout: 'fixedBinary', length, width: this.width, data, validity, nullCount };
   }
@@ -210,7 +208,6 @@ export class DecimalBuilder {
     const { validity, nullCount } = this.#validity.finish(this.length);
     const words = this.words.subarray(0, this.length * 4);
     const length = this.length;
-    this.words = new Uint32Array(INITIAL_CAPACITY * 4);
     this.length = 0;
     return { layout: 'decimal128', length, words, validity, nullCount };
   }

@@ -50,7 +50,6 @@ export class ListBuilder<C extends ChildBuilder = ChildBuilder> {
       validity,
       nullCount,
     };
-    this.offsets = new Int32Array(1025);
     this.length = 0;
     return data;
   }

@@ -1,7 +1,8 @@
 /**
  * Layer: types. Builder for variable-width columns (text, bytes, JSON, labels):
  * Arrow-style int32 offsets into one growing byte buffer, filled from raw bytes
- * or UTF-8 encoded once, never kept as JS strings.
+ * or UTF-8 encoded once, never kept as JS strings. Storage is reused batch after batch
+ * (the returned views are valid until the next append), so steady state allocates nothing.
  */
 import type { ColumnData } from './column-data.js';
 import { ValidityBuilder } from './validity-builder.js';
@@ -60,8 +61,7 @@ export class VarBuilder {
       validity,
       nullCount,
     };
-    this.offsets = new Int32Array(INITIAL_VALUES + 1);
-    this.data = Buffer.allocUnsafe(INITIAL_BYTES);
+    // Storage is reused for the next batch: the views above stay valid until then.
     this.length = 0;
     this.#end = 0;
     return data;

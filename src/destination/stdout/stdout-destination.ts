@@ -23,7 +23,8 @@ export class StdoutDestination implements Destination {
     return {
       write: async (chunk) => {
         bytes += chunk.length;
-        if (!out.write(chunk)) await waitForDrain(out);
+        // The stream may hold the chunk after write() returns; the caller reuses its buffer.
+        if (!out.write(Buffer.from(chunk))) await waitForDrain(out);
       },
       commit: async (): Promise<CommittedObject> => ({ key, uri: 'stdout', bytes }),
       abort: async () => undefined,

@@ -24,7 +24,8 @@ export function listJson(
     }
     const text = scalarText(item, child, i, words) ?? varText(child, i);
     if (item.kind === 'json') parts.push(text);
-    else if (NUMERIC_KINDS.has(item.kind) && /^-?\d/.test(text)) parts.push(text);
+    // Numbers and booleans are JSON literals; NaN / inf / -inf are not, so they stay strings.
+    else if (NUMERIC_KINDS.has(item.kind) && /^(?:-?\d|true$|false$)/.test(text)) parts.push(text);
     else parts.push(JSON.stringify(text));
   }
   return `[${parts.join(',')}]`;

@@ -42,14 +42,8 @@ export class CsvOutput {
       this.buf[this.pos++] = QUOTE;
       return;
     }
-    let quotes = 0;
-    let special = false;
-    for (let i = start; i < end; i++) {
-      const c = source[i]!;
-      if (c === QUOTE) quotes++;
-      else if (c === COMMA || c === LF || c === CR) special = true;
-    }
-    if (!special && quotes === 0) {
+    const quotes = countQuotes(source, start, end);
+    if (quotes === 0 && !hasSeparator(source, start, end)) {
       this.ensure(end - start);
       this.buf.set(source.subarray(start, end), this.pos);
       this.pos += end - start;
@@ -76,9 +70,39 @@ export class CsvOutput {
     this.field(bytes, 0, bytes.length);
   }
 
-  take(): Uint8Array {
-    const out = Buffer.from(this.buf.subarray(0, this.pos));
+  /** Hands the bytes so far to `write` and reuses the buffer once the write has settled. */
+  async flushTo(write: (chunk: Uint8Array) => Promise<void>): Promise<number> {
+    const length = this.pos;
+    if (length === 0) return 0;
+    await write(this.buf.subarray(0, length));
     this.pos = 0;
-    return out;
+    return length;
   }
+}
+
+/** Short fields are scanned in JS; long ones with native searches (wide text columns). */
+const NATIVE_SCAN_FROM = 48;
+
+function countQuotes(source: Uint8Array, start: number, end: number): number {
+  if (end - start < NATIVE_SCAN_FROM) {
+    let n = 0;
+    for (let i = start; i < end; i++) if (source[i] === QUOTE) n++;
+    return n;
+  }
+  const view = Buffer.from(source.buffer, source.byteOffset + start, end - start);
+  let n = 0;
+  for (let at = view.indexOf(QUOTE); at !== -1; at = view.indexOf(QUOTE, at + 1)) n++;
+  return n;
+}
+
+function hasSeparator(source: Uint8Array, start: number, end: number): boolean {
+  if (end - start < NATIVE_SCAN_FROM) {
+    for (let i = start; i < end; i++) {
+      const c = source[i];
+      if (c === COMMA || c === LF || c === CR) return true;
+    }
+    return false;
+  }
+  const view = Buffer.from(source.buffer, source.byteOffset + start, end - start);
+  return view.indexOf(COMMA) !== -1 || view.indexOf(LF) !== -1 || view.indexOf(CR) !== -1;
 }

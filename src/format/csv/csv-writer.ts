@@ -13,12 +13,13 @@ import { int64Words, scalarText } from './csv-values.js';
 export const csvFormat: Format = {
   kind: 'csv',
   extension: 'csv',
-  open: (sink, columns) => new CsvWriter(sink, columns),
+  open: async (sink, columns) => new CsvWriter(sink, columns),
 };
 
 type CellWriter = (row: number) => void;
 
 const EMPTY = new Uint8Array(0);
+const FLUSH_BYTES = 1 << 20;
 
 class CsvWriter implements FormatWriter {
   readonly #sink: ByteSink;
@@ -44,6 +45,8 @@ class CsvWriter implements FormatWriter {
         if (isValid(validity[c]!, row)) cells[c]!(row);
         out.byte(c === last ? 0x0a : 0x2c);
       }
+      // Bounded output buffer: hand over ~1 MB at a time.
+      if (out.pos >= FLUSH_BYTES) await this.#flush();
     }
     this.#rows += batch.length;
     await this.#flush();
@@ -68,10 +71,7 @@ class CsvWriter implements FormatWriter {
   }
 
   async #flush(): Promise<void> {
-    if (this.#out.pos === 0) return;
-    const chunk = this.#out.take();
-    this.bytesWritten += chunk.length;
-    await this.#sink.write(chunk);
+    this.bytesWritten += await this.#out.flushTo((chunk) => this.#sink.write(chunk));
   }
 }
 

@@ -15,10 +15,12 @@ import { arrowSchema, toRecordBatch } from './arrow-batch.js';
 import { footerRowCount, patchParquetTail } from './footer-patch.js';
 import { writerProperties } from './writer-properties.js';
 
+const SLICE_BYTES = 4 * 1024 * 1024;
+
 export const parquetFormat: Format = {
   kind: 'parquet',
   extension: 'parquet',
-  open: (sink, columns, options) => new ParquetWriter(sink, columns, options),
+  open: async (sink, columns, options) => new ParquetWriter(sink, columns, options),
 };
 
 class ParquetWriter implements FormatWriter {
@@ -46,18 +48,23 @@ class ParquetWriter implements FormatWriter {
   async write(batch: Batch): Promise<void> {
     if (batch.length === 0) return;
     this.#checkSchema(batch);
-    const wasmBatches = toWasmBatches(this.#schema, batch);
-    if (this.#pump === undefined) {
-      await this.#start(batch, wasmBatches);
-    } else {
-      await this.#waitForDemand();
+    const record = toRecordBatch(this.#schema, batch);
+    // Slices bound the WASM copies of a batch (IPC bytes + decoded arrays) to a few MB.
+    const rowsPerSlice = Math.max(1, Math.floor((SLICE_BYTES * batch.length) / Math.max(batch.byteSize, 1)));
+    for (let from = 0; from < batch.length; from += rowsPerSlice) {
+      const wasmBatches = toWasmBatches(record.slice(from, Math.min(batch.length, from + rowsPerSlice)));
+      if (this.#pump === undefined) {
+        await this.#start(batch, wasmBatches);
+      } else {
+        await this.#waitForDemand();
+        this.#throwIfFailed();
+        for (const wasmBatch of wasmBatches) this.#input!.enqueue(wasmBatch);
+      }
+      // parquet-wasm only flushes finished row groups when the event loop turns.
+      await nextTurn();
       this.#throwIfFailed();
-      for (const wasmBatch of wasmBatches) this.#input!.enqueue(wasmBatch);
     }
     this.#rows += batch.length;
-    // parquet-wasm only flushes finished row groups when the event loop turns.
-    await nextTurn();
-    this.#throwIfFailed();
   }
 
   async finish(): Promise<{ rows: number }> {
@@ -160,9 +167,13 @@ class ParquetWriter implements FormatWriter {
   }
 }
 
-function toWasmBatches(schema: arrow.Schema, batch: Batch): pw.RecordBatch[] {
-  const ipc = arrow.tableToIPC(new arrow.Table([toRecordBatch(schema, batch)]), 'stream');
-  return pw.Table.fromIPCStream(ipc).recordBatches();
+function toWasmBatches(record: arrow.RecordBatch): pw.RecordBatch[] {
+  const ipc = arrow.tableToIPC(new arrow.Table([record]), 'stream');
+  const table = pw.Table.fromIPCStream(ipc);
+  // The batches hold their own references; freeing the table now keeps WASM memory flat.
+  const batches = table.recordBatches();
+  table.free();
+  return batches;
 }
 
 /** Parquet leaf paths of columns whose (list item) type is `kind`; lists nest as `<name>.list.item`. */

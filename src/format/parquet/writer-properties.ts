@@ -18,7 +18,8 @@ const CODECS = {
 } as const;
 
 const MIN_GROUP_ROWS = 1_000;
-const MAX_GROUP_ROWS = 1_048_576;
+/** DuckDB writes ~123k-row groups; a cap in rows also bounds WASM memory for narrow rows. */
+const MAX_GROUP_ROWS = 262_144;
 const DICTIONARY_SAMPLE = 2_000;
 const DICTIONARY_MAX_DISTINCT_RATIO = 0.2;
 

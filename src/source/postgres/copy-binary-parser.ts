@@ -9,6 +9,7 @@ import { valueTooLarge } from './pg-value-error.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER_FIXED = SIGNATURE.length + 8;
+const MAX_PIECES = 64;
 
 export interface CopyColumn {
   readonly name: string;
@@ -40,15 +41,35 @@ export class CopyBinaryParser {
 
   /** Feeds one chunk; returns the number of rows decoded from it. */
   push(chunk: Buffer): number {
+    const before = this.rows;
+    if (this.#pendingBytes === 0) {
+      this.#parseChunk(chunk);
+      return this.rows - before;
+    }
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     if (this.#pendingBytes < this.#needBytes) return 0;
-    const data = this.#pending.length === 1 ? chunk : Buffer.concat(this.#pending, this.#pendingBytes);
-    const before = this.rows;
-    const consumed = this.#parse(data);
-    const rest = data.length - consumed;
-    this.#pending = rest > 0 ? [data.subarray(consumed)] : [];
-    this.#pendingBytes = rest;
+    // Many small pieces would make every framing read walk a long list: join them once.
+    if (this.#pending.length > MAX_PIECES) this.#pending = [Buffer.concat(this.#pending, this.#pendingBytes)];
+    // Join only the split unit (header or tuple), never the whole chunk: wide rows split
+    // at almost every chunk boundary, and re-copying 64 KB chunks doubled the memcpy.
+    const unit = this.#pendingUnitLength();
+    if (unit === undefined) return 0;
+    const pending = this.#pending;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    const head = Buffer.concat(pending, unit);
+    if (this.#parse(head) !== unit)
+      throw new RivetError('RIVET_SOURCE_PROTOCOL', 'COPY tuple framing mismatch');
+    let skip = unit;
+    for (const piece of pending) {
+      if (skip >= piece.length) {
+        skip -= piece.length;
+        continue;
+      }
+      this.#parseChunk(piece.subarray(skip));
+      skip = 0;
+    }
     return this.rows - before;
   }
 
@@ -59,6 +80,51 @@ export class CopyBinaryParser {
         retryable: true,
       });
     }
+  }
+
+  /** Parses what it can of `data` and keeps the unfinished tail (a view, not a copy). */
+  #parseChunk(data: Buffer): void {
+    if (this.#pendingBytes > 0) {
+      this.#pending.push(data);
+      this.#pendingBytes += data.length;
+      return;
+    }
+    const consumed = this.#parse(data);
+    if (consumed < data.length) {
+      this.#pending = [data.subarray(consumed)];
+      this.#pendingBytes = data.length - consumed;
+    }
+  }
+
+  /**
+   * Length of the first whole unit (the header, a tuple or the trailer) across the
+   * pending pieces, or undefined (with #needBytes raised) while it is incomplete.
+   */
+  #pendingUnitLength(): number | undefined {
+    const read = new PieceReader(this.#pending);
+    if (!this.#headerDone) {
+      if (read.length < HEADER_FIXED) return this.#needMore(HEADER_FIXED);
+      const total = HEADER_FIXED + read.uint32(SIGNATURE.length + 4);
+      return read.length < total ? this.#needMore(total) : total;
+    }
+    if (read.length < 2) return this.#needMore(2);
+    const fields = read.int16(0);
+    if (fields === -1) return 2;
+    let p = 2;
+    for (let i = 0; i < fields; i++) {
+      if (p + 4 > read.length) return this.#needMore(p + 4);
+      const len = read.int32(p);
+      if (len > this.#maxValueBytes)
+        throw valueTooLarge(this.#columns[i]?.name ?? `#${i}`, len, this.#maxValueBytes);
+      p += 4 + Math.max(len, 0);
+      if (p > read.length) return this.#needMore(p);
+    }
+    return p;
+  }
+
+  #needMore(bytes: number): undefined {
+    this.#needBytes = bytes;
+    return undefined;
   }
 
   #parse(data: Buffer): number {
@@ -116,5 +182,42 @@ export class CopyBinaryParser {
   #need(from: number, bytes: number): number {
     this.#needBytes = bytes;
     return from;
+  }
+}
+
+/** Big-endian reads at an offset into a list of buffers treated as one. */
+class PieceReader {
+  readonly #pieces: readonly Buffer[];
+  readonly length: number;
+
+  constructor(pieces: readonly Buffer[]) {
+    this.#pieces = pieces;
+    this.length = pieces.reduce((n, p) => n + p.length, 0);
+  }
+
+  int16(offset: number): number {
+    const v = (this.#byte(offset) << 8) | this.#byte(offset + 1);
+    return v >= 0x8000 ? v - 0x10000 : v;
+  }
+
+  int32(offset: number): number {
+    return (
+      (this.#byte(offset) << 24) |
+      (this.#byte(offset + 1) << 16) |
+      (this.#byte(offset + 2) << 8) |
+      this.#byte(offset + 3)
+    );
+  }
+
+  uint32(offset: number): number {
+    return this.int32(offset) >>> 0;
+  }
+
+  #byte(offset: number): number {
+    for (const piece of this.#pieces) {
+      if (offset < piece.length) return piece[offset]!;
+      offset -= piece.length;
+    }
+    throw new RangeError('read past the pending bytes');
   }
 }

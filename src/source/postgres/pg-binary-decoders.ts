@@ -147,6 +147,7 @@ function dateDecoder(b: NumberBuilder<'int32'>, ctx: DecoderContext): BinaryDeco
 
 const NUMERIC_NEG = 0x4000;
 const NUMERIC_NAN = 0xc000;
+const NUMERIC_NINF = 0xf000;
 
 function numericDecoder(b: DecimalBuilder, ctx: DecoderContext): BinaryDecoder {
   const { precision, scale } = b;
@@ -158,7 +159,7 @@ function numericDecoder(b: DecimalBuilder, ctx: DecoderContext): BinaryDecoder {
     if (sign >= NUMERIC_NAN) {
       throw unrepresentable(
         ctx.column,
-        `numeric ${sign === NUMERIC_NAN ? 'NaN' : 'Infinity'} cannot be written as a decimal`,
+        `numeric ${sign === NUMERIC_NAN ? 'NaN' : sign === NUMERIC_NINF ? '-Infinity' : 'Infinity'} cannot be written as a decimal`,
         "filter the value or map it in a `query:` (e.g. NULLIF(col, 'NaN'))",
       );
     }

@@ -12,7 +12,9 @@ import type {
   NumberBuilder,
 } from '../../types/fixed-builders.js';
 import type { ListBuilder } from '../../types/list-builder.js';
+
 type ColumnListBuilder = ListBuilder<ColumnBuilder>;
+
 import type { RivetType } from '../../types/rivet-type.js';
 import { daysFromCivil, MICROS_PER_DAY } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
