@@ -32,7 +32,11 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
 
   const configOption = () => new Option('-c, --config <path>', 'the rivet.yaml to use').makeOptionMandatory();
   const paramOption = () =>
-    new Option('-p, --param <key=value>', 'set ${KEY} in the config (repeatable; wins over env)')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the help text shows the placeholder syntax
+    new Option(
+      '-p, --param <key=value>',
+      'set a ${KEY} placeholder of the config (repeatable; wins over env)',
+    )
       .argParser(collect)
       .default([] as string[]);
 

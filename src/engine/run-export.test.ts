@@ -184,7 +184,10 @@ describe('runExport', () => {
       const commit = sink.commit.bind(sink);
       return {
         ...sink,
-        commit: async () => ((sawStaleMarker = destination.objects.has('_SUCCESS')), commit()),
+        commit: async () => {
+          sawStaleMarker = destination.objects.has('_SUCCESS');
+          return commit();
+        },
       };
     };
     const source = scriptedSource({ batches: [makeBatch(1, 2)] });

@@ -84,7 +84,10 @@ export function testDeps(
     openDestination: () => destination,
     formats: { parquet: parquetFormat, csv: csvFormat },
     state,
-    now: () => new Date((clock += 7)),
+    now: () => {
+      clock += 7;
+      return new Date(clock);
+    },
     onEvent: (event) => events.push(event),
     peakRssMb: () => 42,
     sleep: async () => undefined,
