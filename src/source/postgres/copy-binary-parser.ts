@@ -46,7 +46,8 @@ export class CopyBinaryParser {
       this.#parseChunk(chunk);
       return this.rows - before;
     }
-    this.#pending.push(chunk);
+    // Chunks may be views into the driver's buffer: anything kept past this call is copied.
+    this.#pending.push(Buffer.from(chunk));
     this.#pendingBytes += chunk.length;
     if (this.#pendingBytes < this.#needBytes) return 0;
     // Many small pieces would make every framing read walk a long list: join them once.
@@ -82,16 +83,16 @@ export class CopyBinaryParser {
     }
   }
 
-  /** Parses what it can of `data` and keeps the unfinished tail (a view, not a copy). */
+  /** Parses what it can of `data` and keeps a copy of the unfinished tail. */
   #parseChunk(data: Buffer): void {
     if (this.#pendingBytes > 0) {
-      this.#pending.push(data);
+      this.#pending.push(Buffer.from(data));
       this.#pendingBytes += data.length;
       return;
     }
     const consumed = this.#parse(data);
     if (consumed < data.length) {
-      this.#pending = [data.subarray(consumed)];
+      this.#pending = [Buffer.from(data.subarray(consumed))];
       this.#pendingBytes = data.length - consumed;
     }
   }

@@ -4,13 +4,13 @@
  * per page inside the caller's snapshot, decoded straight into columns.
  */
 import type pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import type { KeyColumn, ReadSpec } from '../../contracts/run-plan.js';
 import type { Batch, ColumnData } from '../../types/column-data.js';
 import type { ReadBudget, ReadOptions } from '../source.js';
 import { CopyBinaryParser } from './copy-binary-parser.js';
 import { PageSizer } from './page-sizer.js';
 import { PgBatchDecoder } from './pg-batch-decoder.js';
+import { copyOut } from './pg-copy-out.js';
 import { escapeLiteral, keysetPageSql } from './pg-sql.js';
 
 const FIRST_PAGE_ROWS = 1000;
@@ -50,8 +50,7 @@ export async function* readKeysetPages(
 }
 
 async function copyInto(client: pg.Client, sql: string, parser: CopyBinaryParser): Promise<void> {
-  const stream = client.query(copyStreams.to(sql));
-  for await (const chunk of stream) parser.push(chunk as Buffer);
+  await copyOut(client, sql, (payload) => parser.push(payload));
   parser.finish();
 }
 
