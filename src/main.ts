@@ -7,7 +7,7 @@ import { CommanderError } from 'commander';
 import type { CliIo } from './cli/cli-io.js';
 import { buildProgram } from './cli/program.js';
 import { errorJson, errorText } from './cli/render/error-text.js';
-import { ExitClass, isRivetError } from './common/errors.js';
+import { ExitClass, isRivetError, RivetError } from './common/errors.js';
 
 const controller = new AbortController();
 let exitClass: ExitClass = ExitClass.ok;
@@ -17,7 +17,11 @@ const flags = { jsonErrors: argv.includes('--json-errors'), debug: argv.includes
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stderr.write(`\nrivet: ${signal} received — stopping; unfinished parts are discarded\n`);
-    controller.abort(new Error(`interrupted by ${signal}`));
+    controller.abort(
+      new RivetError('RIVET_INTERRUPTED', `interrupted by ${signal}`, {
+        hint: 'the part being written was discarded; run the export again',
+      }),
+    );
     process.once(signal, () => process.exit(130));
   });
 }

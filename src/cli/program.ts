@@ -8,6 +8,9 @@ import type { ExitClass } from '../common/errors.js';
 import type { CliIo } from './cli-io.js';
 import { VERSION } from './version.js';
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the help text shows the placeholder syntax
+const PARAM_HELP = 'set a ${KEY} placeholder of the config (repeatable; wins over env)';
+
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -32,13 +35,7 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
 
   const configOption = () => new Option('-c, --config <path>', 'the rivet.yaml to use').makeOptionMandatory();
   const paramOption = () =>
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the help text shows the placeholder syntax
-    new Option(
-      '-p, --param <key=value>',
-      'set a ${KEY} placeholder of the config (repeatable; wins over env)',
-    )
-      .argParser(collect)
-      .default([] as string[]);
+    new Option('-p, --param <key=value>', PARAM_HELP).argParser(collect).default([] as string[]);
 
   program
     .command('run')

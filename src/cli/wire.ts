@@ -15,9 +15,8 @@ import { StdoutDestination } from '../destination/stdout/stdout-destination.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { csvFormat } from '../format/csv/csv-writer.js';
 import type { Format } from '../format/format.js';
-import type { PgConnectionSpec } from '../source/postgres/pg-connect.js';
+import { type PgConnectionSpec, plaintextWarning } from '../source/postgres/pg-connect.js';
 import { PostgresSource } from '../source/postgres/pg-source.js';
-import type { Source } from '../source/source.js';
 import { openSqliteState } from '../state/sqlite/sqlite-state.js';
 import type { StateStore } from '../state/state.js';
 
@@ -42,7 +41,12 @@ export function engineDeps(
   env: Readonly<Record<string, string | undefined>>,
 ): EngineDeps {
   return {
-    openSource: () => openSource(config.source, 'rivet', env),
+    openSource: () => {
+      const spec = connectionSpec(config.source, 'rivet', env);
+      const warning = plaintextWarning(spec);
+      if (warning !== undefined) onEvent({ type: 'warning', exportName: undefined, message: warning });
+      return PostgresSource.open(spec);
+    },
     openDestination,
     formats: { parquet: lazyParquet, csv: csvFormat },
     state,
@@ -56,21 +60,12 @@ export function engineDeps(
 /** The Parquet encoder (WASM, ~60 MB resident) loads only when a Parquet part is opened. */
 const lazyParquet: Format = {
   kind: 'parquet',
-  extension: 'parquet',
   open: async (sink, columns, options) =>
     (await import('../format/parquet/parquet-writer.js')).parquetFormat.open(sink, columns, options),
 };
 
 export function openDestination(plan: DestinationPlan): Destination {
   return plan.kind === 'stdout' ? new StdoutDestination() : new LocalDestination(plan.directory);
-}
-
-export async function openSource(
-  source: SourceConfig,
-  applicationName: string,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<Source> {
-  return PostgresSource.open(connectionSpec(source, applicationName, env));
 }
 
 /** Resolves secret references (url_env, url_file, password_env) at connect time, never earlier. */

@@ -8,17 +8,6 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** A `schema.table` or `table` reference with each part quoted. */
-export function quoteQualified(parts: readonly string[]): string {
-  return parts.map(quoteIdent).join('.');
-}
-
-/** Standard string literal with quotes doubled; backslashes stay literal (standard_conforming_strings). */
-export function quoteLiteral(value: string): string {
-  if (value.includes('\0')) throw new Error('a SQL literal cannot contain a NUL byte');
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 const TABLE_SEGMENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 /** Parses the upstream `table:` grammar: `name` or `schema.name`, unquoted identifiers only. */

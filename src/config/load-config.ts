@@ -4,7 +4,7 @@
  * each with its key path, line:col and a hint; nothing is connected or written here.
  */
 import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, normalize, relative, resolve } from 'node:path';
 import { RivetError } from '../common/errors.js';
 import { type ConfigProblem, configError } from './config-problem.js';
 import { configSchema, exportSchema, type RawConfig, sourceSchema } from './config-schema.js';
@@ -154,7 +154,37 @@ function resolveConfig(
     warnings.push(...resolved.warnings);
     if (resolved.value !== undefined) exports.push(resolved.value);
   });
+  problems.push(...sharedDestinations(exports, raw));
   return { path, dir, source: source.value!, exports, warnings };
+}
+
+/**
+ * Two exports writing to one directory would overwrite each other's manifest.json and
+ * remove each other's _SUCCESS: refused.
+ */
+function sharedDestinations(exports: readonly ExportConfig[], raw: RawConfig): ConfigProblem[] {
+  const byDirectory = new Map<string, string>();
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of exports) {
+    // A duplicated name is reported on its own; its directory clash would only repeat it.
+    if (seen.has(e.name) || e.destination.kind !== 'local') continue;
+    seen.add(e.name);
+    const path = e.destination.path.replaceAll('{export}', e.name).replaceAll('{table}', e.name);
+    const directory = normalize(path).replace(/(.)[\\/]+$/, '$1');
+    const other = byDirectory.get(directory);
+    if (other === undefined) {
+      byDirectory.set(directory, e.name);
+      continue;
+    }
+    problems.push({
+      path: ['exports', raw.exports.findIndex((r) => r.name === e.name), 'destination'],
+      message: `exports '${other}' and '${e.name}' write to the same directory '${directory}': their manifest.json and _SUCCESS would overwrite each other`,
+      hint: 'give each export its own directory, e.g. `path: ./out/{export}`',
+      code: 'RIVET_CONFIG_SHARED_DESTINATION',
+    });
+  }
+  return problems;
 }
 
 /** Query files are read relative to the config directory, must stay inside it, and get `${}` substitution. */

@@ -121,7 +121,7 @@ function resolveRelation(raw: RawExport, ctx: ExportContext, add: Add): SourceRe
     );
     return undefined;
   }
-  if (raw.query !== undefined) return { kind: 'query', sql: raw.query };
+  if (raw.query !== undefined) return { kind: 'query', sql: trimQuery(raw.query) };
   if (raw.table !== undefined) {
     const parsed = parseTableName(raw.table);
     if (typeof parsed === 'string') {
@@ -162,7 +162,12 @@ function queryFile(path: string, ctx: ExportContext, add: Add): SourceRelation |
     add('query_file', text.error, 'check that the file exists beside the config and is readable');
     return undefined;
   }
-  return { kind: 'query', sql: text.trim().replace(/;\s*$/, '') };
+  return { kind: 'query', sql: trimQuery(text) };
+}
+
+/** The query is wrapped as a subquery: a trailing `;` would end the statement early. */
+function trimQuery(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '');
 }
 
 function resolveDestination(raw: RawExport, add: Add): DestinationConfig | undefined {

@@ -38,6 +38,8 @@ export interface Manifest {
   readonly destination: { readonly kind: string; readonly uri: string };
   readonly format: string;
   readonly compression: string;
+  /** The configured level, if any (the Parquet writer applies its default level). */
+  readonly compression_level?: number;
   readonly schema_fingerprint: string;
   readonly schema: readonly ManifestColumn[];
   readonly row_count: number;

@@ -18,8 +18,6 @@ export interface KeyColumn {
 /** Facts read from the source before planning. */
 export interface TableFacts {
   readonly uniqueKey: readonly KeyColumn[] | undefined;
-  readonly rowEstimate: number | undefined;
-  readonly bytesPerRowEstimate: number | undefined;
 }
 
 /** How one unit is read. Keyset: short key-ordered pages; cursor: DECLARE + FETCH N. */
@@ -70,7 +68,6 @@ export interface ExportPlan {
   readonly mode: 'full';
   readonly sourceEngine: string;
   readonly read: ReadSpec;
-  readonly facts: TableFacts;
   readonly format: FormatPlan;
   readonly destination: DestinationPlan;
   readonly tuning: TuningPlan;

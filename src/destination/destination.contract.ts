@@ -10,6 +10,8 @@ export interface DestinationHarness {
   readonly destination: Destination;
   /** Keys visible to a reader right now (temp files excluded by definition). */
   visibleKeys(): Promise<string[]>;
+  /** Everything stored, hidden temp files included. */
+  allKeys(): Promise<string[]>;
   cleanup(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export function describeDestinationContract(name: string, open: () => Promise<De
         const sink = await h.destination.open('part-1.csv');
         await sink.write(bytes('partial'));
         await sink.abort();
-        expect(await h.visibleKeys()).toEqual([]);
+        expect(await h.allKeys()).toEqual([]);
         expect(await h.destination.readObject('part-1.csv')).toBeUndefined();
       } finally {
         await h.cleanup();

@@ -46,6 +46,9 @@ export function buildManifest(input: ManifestInput): Manifest {
     destination: { kind: input.destination.kind, uri: input.destination.uri },
     format: plan.format.kind,
     compression: plan.format.compression,
+    ...(plan.format.compressionLevel === undefined
+      ? {}
+      : { compression_level: plan.format.compressionLevel }),
     schema_fingerprint: schemaFingerprint(plan.read.columns),
     schema: plan.read.columns.map((c) => ({
       name: c.name,

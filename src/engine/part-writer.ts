@@ -25,6 +25,7 @@ export class PartWriter {
   readonly #hooks: PartWriterHooks;
   readonly #ctx: PartContext;
   #open: OpenPart | undefined;
+  #started = false;
   readonly committed: FileRecord[] = [];
 
   constructor(
@@ -47,8 +48,14 @@ export class PartWriter {
     };
   }
 
+  /** True once a part has been opened (on a streaming destination, bytes may be out). */
+  get started(): boolean {
+    return this.#started;
+  }
+
   async write(batch: Batch): Promise<void> {
     if (batch.length === 0) return;
+    this.#started = true;
     this.#open ??= await this.#openPart();
     await this.#open.writer.write(batch);
     const max = this.#plan.format.maxFileBytes;

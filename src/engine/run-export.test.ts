@@ -1,3 +1,4 @@
+import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { makeBatch, scriptedSource, testDeps, testPlan } from '../../test/support/engine-kit.js';
 import { RivetError } from '../common/errors.js';
@@ -206,5 +207,53 @@ describe('runExport', () => {
     const part = destination.objects.get('items_20260304_050607_089.parquet')!;
     expect(text(part.subarray(0, 4))).toBe('PAR1');
     expect(text(part.subarray(part.length - 4))).toBe('PAR1');
+  });
+});
+
+describe('runExport retries and leaks', () => {
+  it('discards the failed attempt’s unfinished part before retrying', async () => {
+    const destination = new MemoryDestination();
+    const transient = new RivetError('RIVET_SOURCE_UNREACHABLE', 'connection reset', { retryable: true });
+    const source = scriptedSource({
+      batches: [makeBatch(1, 2), makeBatch(3, 2)],
+      failAt: 1,
+      error: transient,
+      failTimes: 1,
+    });
+    const summary = await runExport(testPlan(), testDeps(source.open, destination, createMemoryState()));
+    expect(summary).toMatchObject({ status: 'success', retries: 1, total_rows: 4 });
+    expect(destination.openSinks).toBe(0);
+  });
+
+  it('does not retry once bytes went out to a streaming destination (a re-read would repeat them)', async () => {
+    const inner = new MemoryDestination();
+    const streaming = Object.assign(Object.create(inner) as MemoryDestination, {
+      capabilities: { commit: 'streaming', markers: false } as const,
+    });
+    const transient = new RivetError('RIVET_SOURCE_UNREACHABLE', 'connection reset', { retryable: true });
+    const source = scriptedSource({
+      batches: [makeBatch(1, 2), makeBatch(3, 2)],
+      failAt: 1,
+      error: transient,
+    });
+    const summary = await runExport(testPlan(), testDeps(source.open, streaming, createMemoryState()));
+    expect(summary).toMatchObject({ status: 'failed', exit_class: 2, retries: 0 });
+    expect(source.opened()).toBe(1);
+  });
+
+  it('a Parquet part holds exactly the rows written (read back with hyparquet)', async () => {
+    const destination = new MemoryDestination();
+    const source = scriptedSource({ batches: [makeBatch(1, 700), makeBatch(701, 300)] });
+    await runExport(
+      testPlan({}, { kind: 'parquet', compression: 'snappy' }),
+      testDeps(source.open, destination, createMemoryState()),
+    );
+    const bytes = destination.objects.get('items_20260304_050607_089.parquet')!;
+    const rows = await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    });
+    expect(rows).toHaveLength(1000);
+    expect(rows[0]).toEqual({ id: 1, name: 'name-1' });
+    expect(rows[999]).toEqual({ id: 1000, name: 'name-1000' });
   });
 });

@@ -28,7 +28,7 @@ export async function runExport(
 ): Promise<ExportSummary> {
   const started = deps.now();
   const progress: ExportProgress = { rows: 0, statements: 0, longestStatementMs: 0 };
-  await deps.state.runs.start({ runId: plan.runId, exportName: plan.exportName, startedAt: plan.startedAt });
+  await recordStart(plan, deps);
   deps.onEvent({
     type: 'export-started',
     exportName: plan.exportName,
@@ -36,11 +36,31 @@ export async function runExport(
     strategy: plan.read.strategy.kind,
   });
   const destination = deps.openDestination(plan.destination);
+  const outcome = await produce(plan, deps, destination, progress, signal);
+  return finish(plan, deps, destination, { ...outcome, progress, started });
+}
+
+interface Outcome {
+  readonly status: ExportSummary['status'];
+  readonly parts: readonly FileRecord[];
+  readonly retries: number;
+  readonly error?: unknown;
+}
+
+/** Reads and commits the parts (retrying while that cannot duplicate rows), then the markers. */
+async function produce(
+  plan: ExportPlan,
+  deps: EngineDeps,
+  destination: Destination,
+  progress: ExportProgress,
+  signal: AbortSignal | undefined,
+): Promise<Outcome> {
   let writer: PartWriter | undefined;
   let retries = 0;
   try {
-    const outcome = await withRetries(
+    const { value } = await withRetries(
       async () => {
+        await writer?.abort(); // a failed attempt's unfinished part is discarded, not leaked
         progress.rows = 0;
         writer = new PartWriter(plan, destination, deps.formats[plan.format.kind], deps, {
           beforeFirstCommit: async () => {
@@ -52,52 +72,55 @@ export async function runExport(
       },
       { maxRetries: plan.tuning.maxRetries, backoffMs: plan.tuning.retryBackoffMs },
       {
-        // A retry re-reads from the start; once a part is committed that would duplicate rows.
-        canRetry: () => (writer?.committed.length ?? 0) === 0,
-        onRetry: (attempt, error, delayMs) =>
+        // A retry re-reads from the start: once a part is committed — or, on a streaming
+        // destination, once any byte went out — that would duplicate rows.
+        canRetry: () =>
+          writer === undefined ||
+          (writer.committed.length === 0 &&
+            !(destination.capabilities.commit === 'streaming' && writer.started)),
+        onRetry: (attempt, error, delayMs) => {
+          retries = attempt;
           deps.onEvent({
             type: 'retry',
             exportName: plan.exportName,
             attempt,
             reason: String((error as Error).message),
             delayMs,
-          }),
+          });
+        },
         sleep: deps.sleep,
       },
     );
-    retries = outcome.retries;
-    const parts = outcome.value.committed;
-    if (parts.length === 0 && plan.skipEmpty) {
-      return await finish(plan, deps, destination, { status: 'skipped', parts, progress, retries, started });
-    }
-    if (destination.capabilities.markers) {
-      if (parts.length === 0) await invalidateSuccess(destination);
-      const manifest = buildManifest({
-        plan,
-        destination,
-        parts,
-        finishedAt: deps.now().toISOString(),
-        status: 'success',
-      });
-      await writeMarkers(destination, manifest);
-    }
-    return await finish(plan, deps, destination, { status: 'success', parts, progress, retries, started });
+    const parts = value.committed;
+    if (parts.length === 0 && plan.skipEmpty) return { status: 'skipped', parts, retries };
+    await publishMarkers(plan, deps, destination, parts);
+    return { status: 'success', parts, retries };
   } catch (error) {
     deps.onEvent({ type: 'export-error', exportName: plan.exportName, error });
     await writer?.abort();
     const parts = writer?.committed ?? [];
-    if (parts.length > 0 && destination.capabilities.markers) {
+    if (parts.length > 0 && destination.capabilities.markers)
       await recordFailedManifest(plan, deps, destination, parts, error);
-    }
-    return await finish(plan, deps, destination, {
-      status: 'failed',
-      parts,
-      progress,
-      retries,
-      started,
-      error,
-    });
+    return { status: 'failed', parts, retries, error };
   }
+}
+
+async function publishMarkers(
+  plan: ExportPlan,
+  deps: EngineDeps,
+  destination: Destination,
+  parts: readonly FileRecord[],
+): Promise<void> {
+  if (!destination.capabilities.markers) return;
+  if (parts.length === 0) await invalidateSuccess(destination);
+  const manifest = buildManifest({
+    plan,
+    destination,
+    parts,
+    finishedAt: deps.now().toISOString(),
+    status: 'success',
+  });
+  await writeMarkers(destination, manifest);
 }
 
 /**
@@ -110,7 +133,7 @@ export async function failUnplannedExport(
   error: unknown,
 ): Promise<ExportSummary> {
   const started = deps.now();
-  await deps.state.runs.start({ runId: plan.runId, exportName: plan.exportName, startedAt: plan.startedAt });
+  await recordStart(plan, deps);
   deps.onEvent({ type: 'export-error', exportName: plan.exportName, error });
   const destination = deps.openDestination(plan.destination);
   const progress = { rows: 0, statements: 0, longestStatementMs: 0 };
@@ -162,6 +185,8 @@ async function recordFailedManifest(
   error: unknown,
 ): Promise<void> {
   const code = isRivetError(error) ? error.code : 'RIVET_INTERNAL';
+  // The markers may be half-written (a failure after the manifest): no _SUCCESS may survive.
+  await invalidateSuccess(destination).catch(() => undefined);
   const manifest = buildManifest({
     plan,
     destination,
@@ -179,6 +204,23 @@ async function recordFailedManifest(
   );
 }
 
+/** State is the record, not the product: a failure to write it is a warning (ADR-0001 I7). */
+async function recordStart(plan: ExportPlan, deps: EngineDeps): Promise<void> {
+  try {
+    await deps.state.runs.start({
+      runId: plan.runId,
+      exportName: plan.exportName,
+      startedAt: plan.startedAt,
+    });
+  } catch (error) {
+    deps.onEvent({
+      type: 'warning',
+      exportName: plan.exportName,
+      message: `could not record the run start in state: ${String(error)}`,
+    });
+  }
+}
+
 async function finish(
   plan: ExportPlan,
   deps: EngineDeps,
@@ -192,6 +234,21 @@ async function finish(
     finishedAt: deps.now(),
     peakRssMb: deps.peakRssMb(),
   });
+  try {
+    await recordOutcome(plan, deps, summary);
+  } catch (error) {
+    // The files and markers are already what the summary says; a state hiccup must not hide that.
+    deps.onEvent({
+      type: 'warning',
+      exportName: plan.exportName,
+      message: `could not record the run in state: ${String(error)}`,
+    });
+  }
+  deps.onEvent({ type: 'export-finished', exportName: plan.exportName, status: summary.status });
+  return summary;
+}
+
+async function recordOutcome(plan: ExportPlan, deps: EngineDeps, summary: ExportSummary): Promise<void> {
   await deps.state.runs.finish(plan.runId, {
     status: summary.status,
     finishedAt: summary.finished_at,
@@ -220,6 +277,4 @@ async function finish(
     longestStatementMs: summary.longest_statement_ms,
     errorMessage: summary.error_message,
   });
-  deps.onEvent({ type: 'export-finished', exportName: plan.exportName, status: summary.status });
-  return summary;
 }

@@ -2,10 +2,14 @@
  * Layer: engine. Builds the ExportSummary value from what a run did.
  */
 import { ExitClass, isRivetError } from '../common/errors.js';
+import { redact } from '../common/redact.js';
 import type { FileRecord } from '../contracts/file-record.js';
 import type { ExportPlan } from '../contracts/run-plan.js';
 import type { ExportStatus, ExportSummary } from '../contracts/run-summary.js';
 import type { Destination } from '../destination/destination.js';
+
+const BUG_HINT =
+  'this is a bug in Rivet, not in your data or config; please report it, and re-run with --debug for the stack trace';
 
 export interface SummaryInput {
   readonly plan: ExportPlan;
@@ -60,8 +64,9 @@ export function summarize(input: SummaryInput): ExportSummary {
     retries: input.retries,
     files: parts.map((p) => ({ path: p.path, rows: p.rows, bytes: p.bytes })),
     error_code: error === undefined ? null : (rivetError?.code ?? 'RIVET_INTERNAL'),
-    error_message: error === undefined ? null : String((error as Error)?.message ?? error),
-    error_hint: rivetError?.hint ?? null,
+    // Messages can quote a URL from a driver; they are stored and printed, so redacted here too.
+    error_message: error === undefined ? null : redact(String((error as Error)?.message ?? error)),
+    error_hint: rivetError !== undefined ? (rivetError.hint ?? null) : error === undefined ? null : BUG_HINT,
     exit_class: error === undefined ? ExitClass.ok : (rivetError?.exitClass ?? ExitClass.failed),
   };
 }

@@ -33,7 +33,6 @@ export interface FormatOptions {
 
 export interface Format {
   readonly kind: 'parquet' | 'csv';
-  readonly extension: string;
   /** Async so heavy encoders (the Parquet WASM module) load only when a part is opened. */
   open(sink: ByteSink, columns: readonly ColumnSpec[], options: FormatOptions): Promise<FormatWriter>;
 }

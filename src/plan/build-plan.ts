@@ -38,7 +38,6 @@ export function buildExportPlan(
     mode: 'full',
     sourceEngine: engine,
     read: { exportName: config.name, relation: config.relation, columns: facts.columns, strategy },
-    facts: facts.table,
     format: {
       kind: config.format,
       compression: config.compression,

@@ -2,7 +2,6 @@
  * Layer: types. Picks the builder for a RivetType; the storage layout of each
  * canonical type is decided here and nowhere else.
  */
-import type { ColumnData } from './column-data.js';
 import { DecimalBuilder, FixedBytesBuilder, Int64Builder, NumberBuilder } from './fixed-builders.js';
 import { ListBuilder } from './list-builder.js';
 import type { RivetType } from './rivet-type.js';
@@ -15,13 +14,6 @@ export type ColumnBuilder =
   | FixedBytesBuilder
   | VarBuilder
   | ListBuilder<ColumnBuilder>;
-
-export interface BuilderCommon {
-  readonly length: number;
-  appendNull(): void;
-  byteSize(): number;
-  finish(): ColumnData;
-}
 
 export function createBuilder(type: RivetType): ColumnBuilder {
   switch (type.kind) {

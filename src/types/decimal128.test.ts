@@ -4,13 +4,11 @@ import {
   below,
   type DecimalParseResult,
   decimalToBigInt,
-  divSmall,
   formatDecimal,
   mulAdd,
   negate,
   parseDecimalText,
   precisionLimit,
-  scaleDownExact,
   scaleUp,
 } from './decimal128.js';
 
@@ -245,24 +243,6 @@ describe('word arithmetic agrees with BigInt', () => {
           if (ok) expect(decimalToBigInt(words, 0)).toBe(expected);
         },
       ),
-    );
-  });
-
-  it('divSmall divides and returns the remainder; scaleDownExact refuses to drop digits', () => {
-    fc.assert(
-      fc.property(u128, fc.integer({ min: 1, max: 2 ** 21 - 1 }), (value, div) => {
-        const words = wordsOf(value);
-        expect(divSmall(words, 0, div)).toBe(Number(value % BigInt(div)));
-        expect(decimalToBigInt(words, 0)).toBe(value / BigInt(div));
-      }),
-    );
-    fc.assert(
-      fc.property(u128, fc.integer({ min: 0, max: 38 }), (value, exp) => {
-        const words = wordsOf(value);
-        const exact = value % 10n ** BigInt(exp) === 0n;
-        expect(scaleDownExact(words, 0, exp)).toBe(exact);
-        if (exact) expect(decimalToBigInt(words, 0)).toBe(value / 10n ** BigInt(exp));
-      }),
     );
   });
 

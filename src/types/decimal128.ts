@@ -19,18 +19,6 @@ export function mulAdd(words: Uint32Array, at: number, mul: number, add: number)
   return carry === 0 && words[at + 3]! < 0x8000_0000;
 }
 
-/** words = words / div (unsigned, div < 2^21); returns the remainder. */
-export function divSmall(words: Uint32Array, at: number, div: number): number {
-  let rem = 0;
-  for (let i = at + 3; i >= at; i--) {
-    const t = rem * TWO_32 + words[i]!;
-    const q = Math.floor(t / div);
-    rem = t - q * div;
-    words[i] = q;
-  }
-  return rem;
-}
-
 /** Two's-complement negation in place. */
 export function negate(words: Uint32Array, at: number): void {
   let carry = 1;
@@ -50,16 +38,6 @@ export function scaleUp(words: Uint32Array, at: number, exp: number): boolean {
     exp -= step;
   }
   return ok;
-}
-
-/** Divides by 10^exp; false when a non-zero digit would be dropped. */
-export function scaleDownExact(words: Uint32Array, at: number, exp: number): boolean {
-  while (exp > 0) {
-    const step = Math.min(exp, 6);
-    if (divSmall(words, at, 10 ** step) !== 0) return false;
-    exp -= step;
-  }
-  return true;
 }
 
 /** 10^precision as four words: the exclusive bound of a decimal(precision, s) magnitude. */

@@ -198,13 +198,16 @@ describe.skipIf(!available)('rivet run against PostgreSQL', () => {
     try {
       writeFileSync(
         join(dir.path, 'rivet.yaml'),
-        `source:\n  type: postgres\n  url_env: BAD_URL\n  tuning: { max_retries: 0 }\nexports:\n  - name: t\n    table: public.t\n    format: csv\n    destination: { type: local, path: ./out }\n`,
+        `source:\n  type: postgres\n  url_env: BAD_URL\n  tuning: { max_retries: 2, retry_backoff_ms: 10 }\nexports:\n  - name: t\n    table: public.t\n    format: csv\n    destination: { type: local, path: ./out }\n`,
       );
       const run = runCli(['run', '-c', 'rivet.yaml'], {
         cwd: dir.path,
         env: { BAD_URL: 'postgresql://u:hunter2-secret@127.0.0.1:1/db' },
       });
       expect(run.code).toBe(2);
+      // Retried like any transient failure, even before the read starts.
+      expect(run.stderr).toContain("WARN export 't': attempt 1 failed");
+      expect(run.stderr).toContain("WARN export 't': attempt 2 failed");
       expect(run.stderr).toContain('127.0.0.1:1/db');
       expect(run.stderr).toContain('RIVET_SOURCE_UNREACHABLE');
       expect(run.stderr).not.toContain('hunter2-secret');
@@ -289,8 +292,9 @@ describe.skipIf(!available)('rivet run against PostgreSQL', () => {
       }
       child.kill('SIGINT');
       const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-      expect(code).not.toBe(0);
+      expect(code).toBe(1);
       expect(stderr).toContain('SIGINT');
+      expect(stderr).toContain('RIVET_INTERRUPTED');
       expect(readdirSync(out)).toEqual([]);
     } finally {
       dir.remove();

@@ -206,6 +206,15 @@ const CASES: readonly NegativeCase[] = [
     mentions: ["exports[1].name (line 9:5): exports: duplicate export name 'pa_audit'"],
   },
   {
+    rule: 'refuses two exports writing to the same directory (their markers would clobber each other)',
+    yaml: `${VALID}  - name: pa_other\n    table: public.other\n    format: csv\n    destination: { type: local, path: out/ }\n`,
+    code: 'RIVET_CONFIG_SHARED_DESTINATION',
+    mentions: [
+      "exports[1].destination (line 12:5): exports 'pa_audit' and 'pa_other' write to the same directory 'out'",
+      'path: ./out/{export}',
+    ],
+  },
+  {
     rule: 'refuses max_file_size: 0',
     yaml: withExport('    table: public.pa_audit\n    max_file_size: 0\n'),
     code: 'RIVET_CONFIG_INVALID',

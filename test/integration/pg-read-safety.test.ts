@@ -125,32 +125,6 @@ describe.skipIf(!available)('PostgreSQL read safety', () => {
     }
   });
 
-  it('sizes FETCH under work_mem: no temp file is written for a cursor read', async () => {
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    const tempBytes = async () =>
-      Number(
-        (await admin.query('SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()'))
-          .rows[0].temp_bytes,
-      );
-    const source = await open();
-    try {
-      const before = await tempBytes();
-      const spec = await specFor(source, { kind: 'query', sql: `SELECT * FROM ${db.name}.big` });
-      const { rows } = await readAll(source, spec, {
-        ...BUDGET,
-        batchBytes: 64 << 20,
-        targetStatementMs: 10_000,
-      });
-      expect(rows).toBe(60000);
-      await new Promise((r) => setTimeout(r, 600)); // statistics are flushed asynchronously
-      expect(await tempBytes()).toBe(before);
-    } finally {
-      await source.close();
-      await admin.end();
-    }
-  });
-
   it('runs the read inside a UTC, read-only snapshot and leaves no transaction open afterwards', async () => {
     const app = `rivet-leak-${process.pid}`;
     const source = await open(app);
@@ -341,3 +315,168 @@ describe.skipIf(!available)('PostgreSQL connection failures', () => {
 interface RivetLike {
   hint?: string;
 }
+
+describe.skipIf(!available)('PostgreSQL planning and key choice', () => {
+  let db: TestSchema;
+
+  beforeAll(async () => {
+    db = await createTestSchema('rivet_plan');
+    await db.query(`CREATE TABLE patterned (code text NOT NULL, v int);
+      CREATE UNIQUE INDEX patterned_code ON patterned (code text_pattern_ops);
+      INSERT INTO patterned SELECT 'k' || i, i FROM generate_series(1, 100) i;
+      CREATE TABLE amounts (id int PRIMARY KEY, many numeric(10,2)[], one numeric);
+      INSERT INTO amounts VALUES (1, '{1.50,2.25}', 3);
+      CREATE TABLE wide_rows (id bigint PRIMARY KEY, payload text NOT NULL);
+      INSERT INTO wide_rows SELECT i, (SELECT string_agg(md5(i::text || ':' || g), '') FROM generate_series(1, 40) g) FROM generate_series(1, 20000) i;`);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('does not use a unique index that cannot serve ORDER BY key (text_pattern_ops): reads with a cursor', async () => {
+    const source = await open();
+    try {
+      const spec = await specFor(source, { kind: 'table', schema: db.name, name: 'patterned' });
+      expect(spec.strategy.kind).toBe('cursor');
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('starts keyset reads with a small probe page, then grows', async () => {
+    const source = await open();
+    try {
+      const spec = await specFor(source, { kind: 'table', schema: db.name, name: 'wide_rows' });
+      const { rows, statements } = await readAll(source, spec);
+      expect(rows).toBe(20000);
+      expect(statements[0]?.sql).toMatch(/LIMIT 16$/);
+      expect(statements[1]?.sql).toMatch(/LIMIT 64$/);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('refuses a decimal override on an array column instead of misreading it', async () => {
+    const source = await open();
+    try {
+      const relation: SourceRelation = { kind: 'table', schema: db.name, name: 'amounts' };
+      await expect(
+        source.describe(relation, [{ column: 'many', type: 'decimal(10,2)' }]),
+      ).rejects.toMatchObject({
+        code: 'RIVET_SOURCE_TYPE_UNSUPPORTED',
+        message: expect.stringContaining('columns.many: decimal override needs a (non-array) numeric column'),
+      });
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('accepts a query ending in a line comment or a semicolon', async () => {
+    const source = await open();
+    try {
+      for (const sql of [
+        `SELECT id FROM ${db.name}.amounts -- trailing comment`,
+        `SELECT id FROM ${db.name}.amounts\n`,
+      ]) {
+        const spec = await specFor(source, { kind: 'query', sql });
+        expect((await readAll(source, spec)).rows).toBe(1);
+      }
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('planning reads give up on a locked table after lock_timeout instead of hanging', async () => {
+    const locker = new pg.Client({ connectionString: PG_URL });
+    await locker.connect();
+    await locker.query(`BEGIN; LOCK TABLE ${db.name}.amounts IN ACCESS EXCLUSIVE MODE`);
+    const source = await PostgresSource.open({
+      url: PG_URL,
+      tls: undefined,
+      applicationName: 'rivet-test',
+      planningTimeouts: { statementMs: 5000, lockMs: 300 },
+    });
+    try {
+      const started = Date.now();
+      const error = await source
+        .describe({ kind: 'table', schema: db.name, name: 'amounts' }, [])
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'RIVET_SOURCE_QUERY', retryable: true });
+      expect((error as Error).message).toContain('55P03');
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await source.close();
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+  });
+
+  it('a FETCH sized past work_mem spills to disk; Rivet’s FETCHes of the same rows do not', async () => {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    const tempFiles = async () =>
+      Number(
+        (await admin.query('SELECT temp_files FROM pg_stat_database WHERE datname = current_database()'))
+          .rows[0].temp_files,
+      );
+    try {
+      const control = new pg.Client({ connectionString: PG_URL });
+      await control.connect();
+      let before = await tempFiles();
+      await control.query(
+        `BEGIN; DECLARE c NO SCROLL CURSOR FOR SELECT * FROM ${db.name}.wide_rows; FETCH 20000 FROM c; COMMIT`,
+      );
+      await control.end();
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await tempFiles()).toBeGreaterThan(before);
+
+      const source = await open();
+      try {
+        before = await tempFiles();
+        const spec = await specFor(source, { kind: 'query', sql: `SELECT * FROM ${db.name}.wide_rows` });
+        const { rows, statements } = await readAll(source, spec, {
+          ...BUDGET,
+          batchBytes: 64 << 20,
+          targetStatementMs: 60_000,
+        });
+        expect(rows).toBe(20000);
+        expect(statements.length).toBeGreaterThan(1);
+        await new Promise((r) => setTimeout(r, 600));
+        expect(await tempFiles()).toBe(before);
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await admin.end();
+    }
+  });
+});
+
+describe('PostgreSQL connection settings', () => {
+  it('names a missing tls.ca_file instead of failing as a bug', async () => {
+    const error = await PostgresSource.open({
+      url: 'postgresql://u@db.example.com/x',
+      tls: {
+        mode: 'verify-full',
+        caFile: '/nonexistent/ca.pem',
+        acceptInvalidCerts: false,
+        acceptInvalidHostnames: false,
+      },
+      applicationName: 'rivet-test',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'RIVET_SOURCE_TLS_CA',
+      message: expect.stringContaining('/nonexistent/ca.pem'),
+    });
+  });
+
+  it('refuses a URL without a host', async () => {
+    const error = await PostgresSource.open({
+      url: 'postgresql:///onlydb',
+      tls: undefined,
+      applicationName: 'rivet-test',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RIVET_SOURCE_URL' });
+  });
+});

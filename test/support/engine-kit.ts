@@ -56,7 +56,7 @@ export function scriptedSource(options: ScriptedSourceOptions): {
       return {
         engine: 'fake',
         describe: async () => COLUMNS,
-        facts: async () => ({ uniqueKey: undefined, rowEstimate: undefined, bytesPerRowEstimate: undefined }),
+        facts: async () => ({ uniqueKey: undefined }),
         async *read(_spec, _budget, readOptions) {
           for (const [i, batch] of options.batches.entries()) {
             if (failing && i === options.failAt)
@@ -109,7 +109,6 @@ export function testPlan(
       columns: COLUMNS,
       strategy: { kind: 'cursor' },
     },
-    facts: { uniqueKey: undefined, rowEstimate: undefined, bytesPerRowEstimate: undefined },
     format: {
       kind: 'csv',
       compression: 'none',

@@ -9,7 +9,9 @@ import { loadConfig } from '../../config/load-config.js';
 import type { RunEvent } from '../../contracts/run-event.js';
 import type { ExportSummary } from '../../contracts/run-summary.js';
 import type { EngineDeps } from '../../engine/engine-deps.js';
+import { withRetries } from '../../engine/retry.js';
 import { failUnplannedExport, runExport } from '../../engine/run-export.js';
+import type { ExportFacts } from '../../plan/build-plan.js';
 import { buildExportPlan } from '../../plan/build-plan.js';
 import { collectFacts } from '../../plan/collect-facts.js';
 import { type CliIo, line, warnOnce } from '../cli-io.js';
@@ -50,6 +52,13 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<ExitClass>
   try {
     const deps = engineDeps(config, state, (event) => renderEvent(event, io, warned), io.env);
     for (const exportConfig of exports) {
+      if (io.signal.aborted) {
+        line(
+          io.stderr,
+          `rivet: interrupted — export '${exportConfig.name}' and the ones after it were not started`,
+        );
+        break;
+      }
       const summary = await runOne(config, exportConfig, deps, io);
       const report = await writeRunReport(config.dir, summary);
       line(io.stderr, summaryCard(summary, report));
@@ -65,6 +74,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<ExitClass>
   return worstExitClass(summaries.map((s) => s.exit_class as ExitClass));
 }
 
+/** Facts, plan, run — retrying the planning reads like the extraction's (a restart at 2 a.m. is transient). */
 async function runOne(
   config: Config,
   exportConfig: ExportConfig,
@@ -72,27 +82,45 @@ async function runOne(
   io: CliIo,
 ): Promise<ExportSummary> {
   const now = deps.now();
-  let facts: Awaited<ReturnType<typeof collectFacts>>;
+  let facts: ExportFacts;
   try {
-    const source = await deps.openSource();
-    try {
-      facts = await collectFacts(source, exportConfig);
-    } finally {
-      await source.close();
-    }
+    const policy = {
+      maxRetries: exportConfig.tuning.maxRetries,
+      backoffMs: exportConfig.tuning.retryBackoffMs,
+    };
+    const planned = await withRetries(() => readFacts(deps, exportConfig), policy, {
+      canRetry: () => !io.signal.aborted,
+      onRetry: (attempt, error, delayMs) =>
+        renderRetry(io, exportConfig.name, attempt, String((error as Error).message), delayMs),
+      sleep: deps.sleep,
+    });
+    facts = planned.value;
   } catch (error) {
     const stub = buildExportPlan(
       exportConfig,
-      {
-        columns: [],
-        table: { uniqueKey: undefined, rowEstimate: undefined, bytesPerRowEstimate: undefined },
-      },
+      { columns: [], table: { uniqueKey: undefined } },
       config.source.type,
       now,
     );
     return failUnplannedExport(stub, deps, error);
   }
   return runExport(buildExportPlan(exportConfig, facts, config.source.type, now), deps, io.signal);
+}
+
+async function readFacts(deps: EngineDeps, exportConfig: ExportConfig): Promise<ExportFacts> {
+  const source = await deps.openSource();
+  try {
+    return await collectFacts(source, exportConfig);
+  } finally {
+    await source.close();
+  }
+}
+
+function renderRetry(io: CliIo, exportName: string, attempt: number, reason: string, delayMs: number): void {
+  line(
+    io.stderr,
+    `WARN export '${exportName}': attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms`,
+  );
 }
 
 function renderEvent(event: RunEvent, io: CliIo, warned: Set<string>): void {
@@ -105,10 +133,7 @@ function renderEvent(event: RunEvent, io: CliIo, warned: Set<string>): void {
       );
       break;
     case 'retry':
-      line(
-        io.stderr,
-        `WARN export '${event.exportName}': attempt ${event.attempt} failed (${event.reason}); retrying in ${event.delayMs} ms`,
-      );
+      renderRetry(io, event.exportName, event.attempt, event.reason, event.delayMs);
       break;
     case 'export-error':
       if (io.debug)

@@ -27,6 +27,7 @@ async function harness() {
     visibleKeys: async () =>
       (await listFiles(destination.root).catch(() => [])).filter((f) => !f.split('/').pop()!.startsWith('.')),
     allFiles: () => listFiles(destination.root).catch(() => [] as string[]),
+    allKeys: () => listFiles(destination.root).catch(() => [] as string[]),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 }

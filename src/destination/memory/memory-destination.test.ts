@@ -6,6 +6,7 @@ describeDestinationContract('MemoryDestination', async () => {
   return {
     destination,
     visibleKeys: async () => [...destination.objects.keys()].sort(),
+    allKeys: async () => [...destination.objects.keys()].sort(),
     cleanup: async () => undefined,
   };
 });

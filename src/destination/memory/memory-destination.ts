@@ -12,11 +12,14 @@ export class MemoryDestination implements Destination {
   readonly capabilities = { commit: 'atomic', markers: true } as const;
   readonly objects = new Map<string, Uint8Array>();
   failAfterBytes: number | undefined;
+  /** Sinks opened and neither committed nor aborted (a leak, if it outlives a run). */
+  openSinks = 0;
 
   async open(key: string): Promise<PartSink> {
     const chunks: Uint8Array[] = [];
     let bytes = 0;
     let open = true;
+    this.openSinks++;
     return {
       write: async (chunk) => {
         if (this.failAfterBytes !== undefined && bytes + chunk.length > this.failAfterBytes) {
@@ -28,6 +31,7 @@ export class MemoryDestination implements Destination {
       commit: async (): Promise<CommittedObject> => {
         if (!open) throw new Error('part already closed');
         open = false;
+        this.openSinks--;
         if (this.objects.has(key)) {
           throw new RivetError('RIVET_DEST_EXISTS', `refusing to overwrite existing part ${key}`);
         }
@@ -35,6 +39,7 @@ export class MemoryDestination implements Destination {
         return { key, uri: `memory://${key}`, bytes };
       },
       abort: async () => {
+        if (open) this.openSinks--;
         open = false;
       },
     };

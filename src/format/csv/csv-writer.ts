@@ -12,7 +12,6 @@ import { int64Words, scalarText } from './csv-values.js';
 
 export const csvFormat: Format = {
   kind: 'csv',
-  extension: 'csv',
   open: async (sink, columns) => new CsvWriter(sink, columns),
 };
 

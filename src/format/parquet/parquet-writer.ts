@@ -19,7 +19,6 @@ const SLICE_BYTES = 4 * 1024 * 1024;
 
 export const parquetFormat: Format = {
   kind: 'parquet',
-  extension: 'parquet',
   open: async (sink, columns, options) => new ParquetWriter(sink, columns, options),
 };
 

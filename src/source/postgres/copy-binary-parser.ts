@@ -5,7 +5,7 @@
  */
 import { RivetError } from '../../common/errors.js';
 import type { BinaryDecoder } from './pg-binary-decoders.js';
-import { valueTooLarge } from './pg-value-error.js';
+import { effectiveValueLimit, valueTooLarge } from './pg-value-error.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER_FIXED = SIGNATURE.length + 8;
@@ -32,7 +32,7 @@ export class CopyBinaryParser {
 
   constructor(columns: readonly CopyColumn[], maxValueBytes: number) {
     this.#columns = columns;
-    this.#maxValueBytes = maxValueBytes > 0 ? maxValueBytes : Number.MAX_SAFE_INTEGER;
+    this.#maxValueBytes = effectiveValueLimit(maxValueBytes);
   }
 
   get ended(): boolean {

@@ -19,7 +19,13 @@ import type { RivetType } from '../../types/rivet-type.js';
 import { PG_EPOCH_DAYS } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
 import { formatIsoInterval } from './pg-interval.js';
-import { unrepresentable } from './pg-value-error.js';
+import {
+  decimalDoesNotFit,
+  INFINITY_HINT,
+  infiniteValue,
+  numericSpecial,
+  unrepresentable,
+} from './pg-value-error.js';
 
 /** Appends one non-NULL value of `len` bytes at `buf[start]`. */
 export type BinaryDecoder = (buf: Buffer, start: number, len: number) => void;
@@ -28,8 +34,6 @@ const TWO_32 = 0x1_0000_0000;
 /** 946,684,800,000,000 µs (2000-01-01 in Unix µs) as a (low, high) word pair. */
 const EPOCH_SHIFT_LOW = 0x3b37e000;
 const EPOCH_SHIFT_HIGH = 0x00035d01;
-const INFINITY_HINT =
-  "Parquet and CSV have no infinite dates; filter them or map them in a `query:` (e.g. NULLIF(col, 'infinity'))";
 
 export interface DecoderContext {
   readonly column: string;
@@ -83,6 +87,10 @@ export function binaryDecoder(type: RivetType, builder: ColumnBuilder, ctx: Deco
       const b = builder as VarBuilder;
       return (buf, start) => {
         const micros = buf.readBigInt64BE(start);
+        const months = buf.readInt32BE(start + 12);
+        if ((months === 0x7fffffff || months === -0x80000000) && buf.readInt32BE(start + 8) === months) {
+          throw infiniteValue(ctx.column, `interval ${months > 0 ? '' : '-'}infinity`);
+        }
         b.appendString(formatIsoInterval(buf.readInt32BE(start + 12), buf.readInt32BE(start + 8), micros));
       };
     }
@@ -111,11 +119,7 @@ function timestampDecoder(b: Int64Builder, ctx: DecoderContext): BinaryDecoder {
     const high = buf.readInt32BE(start);
     const low = buf.readUInt32BE(start + 4);
     if ((high === 0x7fffffff && low === 0xffffffff) || (high === -0x80000000 && low === 0)) {
-      throw unrepresentable(
-        ctx.column,
-        `timestamp ${high > 0 ? '' : '-'}infinity cannot be exported`,
-        INFINITY_HINT,
-      );
+      throw infiniteValue(ctx.column, `timestamp ${high > 0 ? '' : '-'}infinity`);
     }
     let shiftedLow = low + EPOCH_SHIFT_LOW;
     let carry = 0;
@@ -125,7 +129,11 @@ function timestampDecoder(b: Int64Builder, ctx: DecoderContext): BinaryDecoder {
     }
     const shiftedHigh = high + EPOCH_SHIFT_HIGH + carry;
     if (shiftedHigh > 0x7fffffff) {
-      throw unrepresentable(ctx.column, 'timestamp beyond the int64 microsecond range', INFINITY_HINT);
+      throw unrepresentable(
+        ctx.column,
+        'timestamp beyond the int64 microsecond range cannot be exported',
+        INFINITY_HINT,
+      );
     }
     b.appendWords(shiftedLow | 0, shiftedHigh);
   };
@@ -135,11 +143,7 @@ function dateDecoder(b: NumberBuilder<'int32'>, ctx: DecoderContext): BinaryDeco
   return (buf, start) => {
     const days = buf.readInt32BE(start);
     if (days === 0x7fffffff || days === -0x80000000) {
-      throw unrepresentable(
-        ctx.column,
-        `date ${days > 0 ? '' : '-'}infinity cannot be exported`,
-        INFINITY_HINT,
-      );
+      throw infiniteValue(ctx.column, `date ${days > 0 ? '' : '-'}infinity`);
     }
     b.append(days + PG_EPOCH_DAYS);
   };
@@ -157,10 +161,9 @@ function numericDecoder(b: DecimalBuilder, ctx: DecoderContext): BinaryDecoder {
     const weight = buf.readInt16BE(start + 2);
     const sign = buf.readUInt16BE(start + 4);
     if (sign >= NUMERIC_NAN) {
-      throw unrepresentable(
+      throw numericSpecial(
         ctx.column,
-        `numeric ${sign === NUMERIC_NAN ? 'NaN' : sign === NUMERIC_NINF ? '-Infinity' : 'Infinity'} cannot be written as a decimal`,
-        "filter the value or map it in a `query:` (e.g. NULLIF(col, 'NaN'))",
+        sign === NUMERIC_NAN ? 'NaN' : sign === NUMERIC_NINF ? '-Infinity' : 'Infinity',
       );
     }
     const at = b.next();
@@ -184,11 +187,7 @@ function numericDecoder(b: DecimalBuilder, ctx: DecoderContext): BinaryDecoder {
     if (ok && ctx.checkPrecision) ok = below(words, at, limit);
     if (!ok) {
       b.undoNext();
-      throw unrepresentable(
-        ctx.column,
-        `a value does not fit decimal(${precision},${scale}) without rounding`,
-        'widen the `columns:` override for this column (precision ≤ 38, enough scale)',
-      );
+      throw decimalDoesNotFit(ctx.column, precision, scale);
     }
     if (sign === NUMERIC_NEG) negate(words, at);
   };

@@ -30,6 +30,8 @@ export interface PgConnectionSpec {
   readonly tls: TlsSettings | undefined;
   readonly applicationName: string;
   readonly connectTimeoutMs?: number;
+  /** Limits of the planning reads (LIMIT 0 probe, catalog); defaults 60 s and 10 s. */
+  readonly planningTimeouts?: { readonly statementMs: number; readonly lockMs: number };
 }
 
 const identity = (value: string) => value;
@@ -46,8 +48,13 @@ export function describeTarget(config: pg.ClientConfig): string {
 }
 
 export function buildClientConfig(spec: PgConnectionSpec): pg.ClientConfig {
-  const fromUrl = spec.url === undefined ? undefined : parseConnectionString(spec.url);
-  const host = spec.host ?? fromUrl?.host ?? 'localhost';
+  const fromUrl = spec.url === undefined ? undefined : parseUrl(spec.url);
+  const host = spec.host ?? fromUrl?.host ?? undefined;
+  if (host === undefined || host === '') {
+    throw new RivetError('RIVET_SOURCE_URL', 'source: the connection URL names no host', {
+      hint: 'use postgresql://user@host:port/database (for a local socket: ?host=/var/run/postgresql)',
+    });
+  }
   const hosts = host.split(',');
   if (spec.tls === undefined && !hosts.every(isLoopbackHost)) {
     throw new RivetError(
@@ -72,14 +79,49 @@ export function buildClientConfig(spec: PgConnectionSpec): pg.ClientConfig {
   };
 }
 
+/** The one warning a connection can earn: plaintext to a remote host, chosen explicitly. */
+export function plaintextWarning(spec: PgConnectionSpec): string | undefined {
+  const host = spec.host ?? (spec.url === undefined ? undefined : parseUrl(spec.url).host) ?? 'localhost';
+  if (spec.tls?.mode !== 'disable' || host.split(',').every(isLoopbackHost)) return undefined;
+  return `source: TLS is not enforced — credentials and result rows cross the network in plaintext to '${host}'. Use \`tls: { mode: verify-full }\` where the server supports it`;
+}
+
+function parseUrl(url: string): ReturnType<typeof parseConnectionString> {
+  try {
+    return parseConnectionString(url);
+  } catch (error) {
+    throw new RivetError(
+      'RIVET_SOURCE_URL',
+      `source: the connection URL is malformed: ${(error as Error).message}`,
+      {
+        hint: 'expected postgresql://user:password@host:port/database (percent-encode special characters)',
+      },
+    );
+  }
+}
+
 function sslOptions(tls: TlsSettings): false | ConnectionOptions {
   if (tls.mode === 'disable') return false;
-  const ca = tls.caFile === undefined ? undefined : readFileSync(tls.caFile, 'utf8');
+  const ca = tls.caFile === undefined ? undefined : readCaFile(tls.caFile);
   const verify = tls.mode !== 'require' && !tls.acceptInvalidCerts;
   const options: ConnectionOptions = { rejectUnauthorized: verify };
   if (ca !== undefined) options.ca = ca;
   if (tls.mode === 'verify-ca' || tls.acceptInvalidHostnames) options.checkServerIdentity = () => undefined;
   return options;
+}
+
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new RivetError(
+      'RIVET_SOURCE_TLS_CA',
+      `source.tls.ca_file: cannot read '${path}': ${(error as Error).message}`,
+      {
+        hint: 'point ca_file at a readable PEM file with the CA that signed the server certificate',
+      },
+    );
+  }
 }
 
 export async function connectPostgres(

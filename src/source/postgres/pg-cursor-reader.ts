@@ -12,7 +12,8 @@ import { PageSizer } from './page-sizer.js';
 import { PgBatchDecoder } from './pg-batch-decoder.js';
 import { selectSql } from './pg-sql.js';
 
-const PROBE_ROWS = 500;
+/** A small probe measures row width first (rows can be megabytes wide). */
+const PROBE_ROWS = 16;
 /** A FETCH materialises its rows in a tuplestore on the server; text rows weigh more there. */
 const SERVER_ROW_OVERHEAD = 1.2;
 

@@ -10,7 +10,7 @@ import { type ColumnSpec, MAX_DECIMAL128_PRECISION, type RivetType } from '../..
 import type { ColumnOverride } from '../source.js';
 import { relationSql } from './pg-sql.js';
 import { loadTypeCatalog } from './pg-type-info.js';
-import { mapPgType } from './pg-type-map.js';
+import { isScalarNumeric, mapPgType } from './pg-type-map.js';
 
 export async function describeRelation(
   client: pg.Client,
@@ -49,7 +49,13 @@ export async function describeRelation(
     const override = overrideFor.get(field.name);
     const mapped = mapPgType(field.dataTypeID, field.dataTypeModifier, catalog);
     if (override !== undefined) {
-      const applied = applyOverride(field.name, sourceType, override, mapped);
+      const applied = applyOverride(
+        field.name,
+        sourceType,
+        override,
+        mapped,
+        isScalarNumeric(field.dataTypeID, catalog),
+      );
       if (typeof applied === 'string') problems.push(applied);
       else columns.push(applied);
     } else if ('unsupported' in mapped) {
@@ -78,14 +84,16 @@ function applyOverride(
   sourceType: string,
   override: string,
   mapped: { type: RivetType } | { unsupported: string },
+  scalarNumeric: boolean,
 ): ColumnSpec | string {
-  if (TEXT_OVERRIDE.test(override)) return { name, type: { kind: 'utf8' }, sourceType, readAsText: true };
+  if (TEXT_OVERRIDE.test(override))
+    return { name, type: { kind: 'utf8' }, sourceType, readAsText: true, override };
   const decimal = DECIMAL_OVERRIDE.exec(override);
   if (decimal !== null) {
     const precision = Number(decimal[1]);
     const scale = Number(decimal[2]);
-    if (!/^numeric/.test(sourceType)) {
-      return `columns.${name}: decimal override needs a numeric column (the column is ${sourceType})`;
+    if (!scalarNumeric) {
+      return `columns.${name}: decimal override needs a (non-array) numeric column (the column is ${sourceType})`;
     }
     if (precision < 1 || precision > MAX_DECIMAL128_PRECISION || scale > precision) {
       return `columns.${name}: ${override} must have 1 ≤ precision ≤ 38 and scale ≤ precision`;
@@ -94,8 +102,8 @@ function applyOverride(
     if (declared && (scale < declared.scale || precision - scale < declared.precision - declared.scale)) {
       return `columns.${name}: ${override} is narrower than the column's ${sourceType} and could lose digits`;
     }
-    // A bare numeric is checked value by value against the override (sourceType 'numeric').
-    return { name, type: { kind: 'decimal', precision, scale }, sourceType };
+    // Every value is checked against the override's precision and scale as it is decoded.
+    return { name, type: { kind: 'decimal', precision, scale }, sourceType, override };
   }
   return `columns.${name}: override '${override}' is not supported yet (supported: decimal(p,s), numeric(p,s), text, string)`;
 }

@@ -1,6 +1,7 @@
 /**
  * Layer: source/postgres. Driver errors become RivetErrors at this border, classified
- * by SQLSTATE or errno (never by message wording), so retries read `retryable`.
+ * by SQLSTATE or errno, so retries read `retryable`. The one exception: `pg`'s own
+ * connection-loss errors carry neither, and are recognised by their fixed wording.
  */
 import pg from 'pg';
 import { ExitClass, RivetError } from '../../common/errors.js';
@@ -80,7 +81,7 @@ export function translatePgError(error: unknown, ctx: PgErrorContext): unknown {
   }
   const transient =
     code.startsWith('08') ||
-    ['57P01', '57P02', '57P03', '53300', '40001', '40P01', '55P03'].includes(code) ||
+    ['57P01', '57P02', '57P03', '53300', '40001', '40P01', '55P03', '25P03'].includes(code) ||
     (code.startsWith('53') && code !== '53100');
   return new RivetError(
     'RIVET_SOURCE_QUERY',

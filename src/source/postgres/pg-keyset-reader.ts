@@ -13,7 +13,9 @@ import { PgBatchDecoder } from './pg-batch-decoder.js';
 import { copyOut } from './pg-copy-out.js';
 import { escapeLiteral, keysetPageSql } from './pg-sql.js';
 
-const FIRST_PAGE_ROWS = 1000;
+/** A small first page measures row width and speed; pages then grow (≤ 4× a step), so a table of
+ * 1 MB rows never starts with a 1 GB page. */
+const FIRST_PAGE_ROWS = 16;
 
 export async function* readKeysetPages(
   client: pg.Client,
@@ -26,7 +28,7 @@ export async function* readKeysetPages(
   const sizer = new PageSizer(FIRST_PAGE_ROWS, {
     targetMs: budget.targetStatementMs,
     maxBytes: budget.batchBytes,
-    minRows: 100,
+    minRows: 1,
     maxRows: budget.maxBatchRows,
   });
   const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes);

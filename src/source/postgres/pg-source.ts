@@ -16,22 +16,26 @@ import { readTableFacts } from './pg-facts.js';
 import { readKeysetPages } from './pg-keyset-reader.js';
 import { beginSnapshot } from './pg-read-session.js';
 
+const PLANNING_TIMEOUTS = { statementMs: 60_000, lockMs: 10_000 };
+
 export class PostgresSource implements Source {
   readonly engine = 'postgres';
   readonly #client: pg.Client;
   readonly #target: string;
   readonly #applicationName: string;
+  readonly #planning: { readonly statementMs: number; readonly lockMs: number };
   #broken = false;
 
-  private constructor(client: pg.Client, target: string, applicationName: string) {
+  private constructor(client: pg.Client, target: string, spec: PgConnectionSpec) {
     this.#client = client;
     this.#target = target;
-    this.#applicationName = applicationName;
+    this.#applicationName = spec.applicationName;
+    this.#planning = spec.planningTimeouts ?? PLANNING_TIMEOUTS;
   }
 
   static async open(spec: PgConnectionSpec): Promise<PostgresSource> {
     const { client, target } = await connectPostgres(spec);
-    return new PostgresSource(client, target, spec.applicationName);
+    return new PostgresSource(client, target, spec);
   }
 
   /** `host:port/database` of this connection, for messages. */
@@ -43,13 +47,13 @@ export class PostgresSource implements Source {
     relation: SourceRelation,
     overrides: readonly ColumnOverride[],
   ): Promise<readonly ColumnSpec[]> {
-    return this.#guard(`describing ${describeRelationForHumans(relation)}`, () =>
+    return this.#plan(`describing ${describeRelationForHumans(relation)}`, () =>
       describeRelation(this.#client, relation, overrides),
     );
   }
 
   async facts(relation: SourceRelation, columns: readonly ColumnSpec[]): Promise<TableFacts> {
-    return this.#guard(`reading catalog facts of ${describeRelationForHumans(relation)}`, () =>
+    return this.#plan(`reading catalog facts of ${describeRelationForHumans(relation)}`, () =>
       readTableFacts(this.#client, relation, columns),
     );
   }
@@ -80,10 +84,22 @@ export class PostgresSource implements Source {
     await this.#client.end().catch(() => undefined);
   }
 
-  async #guard<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Planning reads (the LIMIT 0 probe, catalog queries) run in a read-only transaction
+   * with their own timeouts, so one queued behind a migration's lock cannot hang.
+   */
+  async #plan<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    let open = false;
     try {
-      return await work();
+      await this.#client.query(
+        `BEGIN READ ONLY; SET LOCAL statement_timeout = ${this.#planning.statementMs}; SET LOCAL lock_timeout = ${this.#planning.lockMs}`,
+      );
+      open = true;
+      const result = await work();
+      await this.#client.query('COMMIT');
+      return result;
     } catch (error) {
+      if (open) await this.#client.query('ROLLBACK').catch(() => undefined);
       throw translatePgError(error, { target: this.#target, doing });
     }
   }

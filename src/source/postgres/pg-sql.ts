@@ -9,7 +9,8 @@ import type { ColumnSpec } from '../../types/rivet-type.js';
 
 /** `table:` names are unquoted identifiers upstream, so PostgreSQL folds them to lower case. */
 export function relationSql(relation: SourceRelation): string {
-  if (relation.kind === 'query') return `(${relation.sql}) AS _rivet`;
+  // Newlines keep a trailing `-- comment` in the user's SQL from swallowing the wrapper.
+  if (relation.kind === 'query') return `(\n${relation.sql}\n) AS _rivet`;
   const name = quoteIdent(relation.name.toLowerCase());
   return relation.schema === undefined ? name : `${quoteIdent(relation.schema.toLowerCase())}.${name}`;
 }

@@ -20,12 +20,9 @@ import { daysFromCivil, MICROS_PER_DAY } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
 import { parseArrayLiteral } from './pg-array-literal.js';
 import type { DecoderContext } from './pg-binary-decoders.js';
-import { unrepresentable } from './pg-value-error.js';
+import { decimalDoesNotFit, infiniteValue, numericSpecial, unrepresentable } from './pg-value-error.js';
 
 export type TextDecoder = (text: string) => void;
-
-const INFINITY_HINT =
-  "Parquet and CSV have no infinite dates; filter them or map them in a `query:` (e.g. NULLIF(col, 'infinity'))";
 
 export function textDecoder(type: RivetType, builder: ColumnBuilder, ctx: DecoderContext): TextDecoder {
   switch (type.kind) {
@@ -77,10 +74,17 @@ export function textDecoder(type: RivetType, builder: ColumnBuilder, ctx: Decode
     }
     case 'utf8':
     case 'json':
-    case 'enum':
-    case 'interval': {
+    case 'enum': {
       const b = builder as VarBuilder;
       return (t) => b.appendString(t);
+    }
+    case 'interval': {
+      const b = builder as VarBuilder;
+      return (t) => {
+        // PostgreSQL 17+ has infinite intervals; ISO 8601 has no spelling for them.
+        if (t === 'infinity' || t === '-infinity') throw infiniteValue(ctx.column, `interval ${t}`);
+        b.appendString(t);
+      };
     }
     case 'list':
       return arrayText(type.item, builder as ColumnListBuilder, ctx);
@@ -97,7 +101,7 @@ function parseFloatText(t: string): number {
 /** `YYYY-MM-DD[ BC]` → days since 1970-01-01 (BC year n is astronomical year 1 - n). */
 function parseDate(t: string, ctx: DecoderContext): number {
   if (t === 'infinity' || t === '-infinity') {
-    throw unrepresentable(ctx.column, `date ${t} cannot be exported`, INFINITY_HINT);
+    throw infiniteValue(ctx.column, `date ${t}`);
   }
   const dash = t.indexOf('-', 1);
   let year = Number(t.slice(0, dash));
@@ -122,7 +126,7 @@ function parseTimeOfDay(t: string, at: number): number {
 /** `YYYY-MM-DD HH:MM:SS[.ffffff][±HH[:MM[:SS]]][ BC]` → µs since the Unix epoch (UTC). */
 function parseTimestamp(t: string, ctx: DecoderContext): bigint {
   if (t === 'infinity' || t === '-infinity') {
-    throw unrepresentable(ctx.column, `timestamp ${t} cannot be exported`, INFINITY_HINT);
+    throw infiniteValue(ctx.column, `timestamp ${t}`);
   }
   const bc = t.endsWith(' BC');
   const body = bc ? t.slice(0, -3) : t;
@@ -145,22 +149,14 @@ function decimalText(b: DecimalBuilder, ctx: DecoderContext): TextDecoder {
   const limit = precisionLimit(b.precision);
   return (t) => {
     if (t === 'NaN' || t === 'Infinity' || t === '-Infinity') {
-      throw unrepresentable(
-        ctx.column,
-        `numeric ${t} cannot be written as a decimal`,
-        "filter the value or map it in a `query:` (e.g. NULLIF(col, 'NaN'))",
-      );
+      throw numericSpecial(ctx.column, t);
     }
     const negative = t.startsWith('-');
     const at = b.next();
     const result = parseDecimalText(negative ? t.slice(1) : t, b.scale, b.words, at);
     if (result !== 'ok' || (ctx.checkPrecision && !below(b.words, at, limit))) {
       b.undoNext();
-      throw unrepresentable(
-        ctx.column,
-        `the value ${t} does not fit decimal(${b.precision},${b.scale}) without rounding`,
-        'widen the `columns:` override for this column (precision ≤ 38, enough scale)',
-      );
+      throw decimalDoesNotFit(ctx.column, b.precision, b.scale, t);
     }
     if (negative) negate(b.words, at);
   };

@@ -40,6 +40,14 @@ export function numericTypmod(typmod: number): { precision: number; scale: numbe
   return { precision: (packed >> 16) & 0xffff, scale };
 }
 
+/** A `numeric` column (possibly through domains), not an array of them. */
+export function isScalarNumeric(oid: number, catalog: PgTypeCatalog): boolean {
+  const info = catalog.get(oid);
+  if (info === undefined) return false;
+  if (info.typtype === 'd') return isScalarNumeric(info.baseType, catalog);
+  return info.name === 'numeric';
+}
+
 export function mapPgType(oid: number, typmod: number, catalog: PgTypeCatalog): PgMapping {
   const info = catalog.get(oid);
   if (info === undefined) return { unsupported: `unknown type oid ${oid}` };

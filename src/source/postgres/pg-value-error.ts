@@ -16,3 +16,36 @@ export function valueTooLarge(column: string, bytes: number, limit: number): Riv
     { hint: 'raise `tuning.max_value_mb` (0 disables the ceiling) or exclude the column from the export' },
   );
 }
+
+/** `max_value_mb: 0` disables the ceiling. */
+export function effectiveValueLimit(maxValueBytes: number): number {
+  return maxValueBytes > 0 ? maxValueBytes : Number.MAX_SAFE_INTEGER;
+}
+
+export const INFINITY_HINT =
+  "Parquet and CSV have no infinite values; filter them or map them in a `query:` (e.g. NULLIF(col, 'infinity'))";
+
+export function infiniteValue(column: string, what: string): RivetError {
+  return unrepresentable(column, `${what} cannot be exported`, INFINITY_HINT);
+}
+
+export function numericSpecial(column: string, value: string): RivetError {
+  return unrepresentable(
+    column,
+    `numeric ${value} cannot be written as a decimal`,
+    "filter the value or map it in a `query:` (e.g. NULLIF(col, 'NaN'))",
+  );
+}
+
+export function decimalDoesNotFit(
+  column: string,
+  precision: number,
+  scale: number,
+  value?: string,
+): RivetError {
+  return unrepresentable(
+    column,
+    `${value === undefined ? 'a value' : `the value ${value}`} does not fit decimal(${precision},${scale}) without rounding`,
+    'widen the `columns:` override for this column (precision ≤ 38, enough scale)',
+  );
+}
