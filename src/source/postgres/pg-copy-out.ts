@@ -20,6 +20,7 @@ interface PgConnection {
 }
 
 const COPY_DATA = 0x64; // 'd'
+const EMPTY = Buffer.alloc(0);
 const PASS_THROUGH = new Set([0x48, 0x4e, 0x53, 0x41]); // CopyOutResponse, Notice, ParameterStatus, Notification
 
 /** Runs `sql` (a COPY … TO STDOUT) and resolves once the server is ready for the next query. */
@@ -38,7 +39,7 @@ class CopyOutQuery {
   #driverHandler: DataHandler | undefined;
   readonly #ownHandler: DataHandler = (chunk) => this.#consume(chunk);
   /** Header bytes of the next message gathered so far (a header may straddle chunks). */
-  #header = Buffer.alloc(0);
+  #header = EMPTY;
   #type = 0;
   #remaining = 0;
   #failure: unknown;
@@ -73,19 +74,26 @@ class CopyOutQuery {
         pos = end;
         continue;
       }
-      const take = Math.min(5 - this.#header.length, chunk.length - pos);
-      this.#header = Buffer.concat([this.#header, chunk.subarray(pos, pos + take)]);
-      pos += take;
-      if (this.#header.length < 5) return;
-      const type = this.#header[0]!;
+      let header: Buffer;
+      if (this.#header.length === 0 && pos + 5 <= chunk.length) {
+        header = chunk.subarray(pos, pos + 5); // the common case: no copy
+        pos += 5;
+      } else {
+        const take = Math.min(5 - this.#header.length, chunk.length - pos);
+        this.#header = Buffer.concat([this.#header, chunk.subarray(pos, pos + take)]);
+        pos += take;
+        if (this.#header.length < 5) return;
+        header = this.#header;
+        this.#header = EMPTY;
+      }
+      const type = header[0]!;
       if (type !== COPY_DATA && !PASS_THROUGH.has(type)) {
         // CopyDone, ErrorResponse or anything else: the driver takes it from here.
-        this.#handBack(Buffer.concat([this.#header, chunk.subarray(pos)]));
+        this.#handBack(Buffer.concat([header, chunk.subarray(pos)]));
         return;
       }
       this.#type = type;
-      this.#remaining = this.#header.readUInt32BE(1) - 4;
-      this.#header = Buffer.alloc(0);
+      this.#remaining = header.readUInt32BE(1) - 4;
     }
   }
 
