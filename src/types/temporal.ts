@@ -33,8 +33,10 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + doe - 719_468;
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+
 function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+  return TWO_DIGITS[n] ?? String(n);
 }
 
 export function formatYear(year: number): string {
@@ -43,10 +45,16 @@ export function formatYear(year: number): string {
   return String(year).padStart(4, '0');
 }
 
-/** `YYYY-MM-DD` for days since 1970-01-01. */
+let lastDays = Number.NaN;
+let lastDate = '';
+
+/** `YYYY-MM-DD` for days since 1970-01-01 (consecutive values mostly share a day: memoised). */
 export function formatDate(days: number): string {
+  if (days === lastDays) return lastDate;
   const { year, month, day } = civilFromDays(days);
-  return `${formatYear(year)}-${pad2(month)}-${pad2(day)}`;
+  lastDays = days;
+  lastDate = `${formatYear(year)}-${pad2(month)}-${pad2(day)}`;
+  return lastDate;
 }
 
 /** `HH:MM:SS.ffffff` for microseconds since midnight (24:00:00 allowed). */

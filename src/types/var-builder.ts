@@ -25,9 +25,10 @@ export class VarBuilder {
   }
 
   /** Copies `len` bytes of `source` starting at `start`. */
-  appendBytes(source: Uint8Array, start: number, len: number): void {
+  appendBytes(source: Buffer, start: number, len: number): void {
     this.#reserveBytes(len);
-    this.data.set(source.subarray(start, start + len), this.#end);
+    // Buffer#copy takes offsets: no view object per value on the hot path.
+    source.copy(this.data, this.#end, start, start + len);
     this.#close(len);
   }
 

@@ -35,7 +35,7 @@ export class CsvOutput {
   }
 
   /** A text field: quoted when empty (so it differs from NULL) or when it holds `,` `"` CR or LF. */
-  field(source: Uint8Array, start: number, end: number): void {
+  field(source: Buffer, start: number, end: number): void {
     if (start === end) {
       this.ensure(2);
       this.buf[this.pos++] = QUOTE;
@@ -45,15 +45,13 @@ export class CsvOutput {
     const quotes = countQuotes(source, start, end);
     if (quotes === 0 && !hasSeparator(source, start, end)) {
       this.ensure(end - start);
-      this.buf.set(source.subarray(start, end), this.pos);
-      this.pos += end - start;
+      this.pos += source.copy(this.buf, this.pos, start, end);
       return;
     }
     this.ensure(end - start + quotes + 2);
     this.buf[this.pos++] = QUOTE;
     if (quotes === 0) {
-      this.buf.set(source.subarray(start, end), this.pos);
-      this.pos += end - start;
+      this.pos += source.copy(this.buf, this.pos, start, end);
     } else {
       for (let i = start; i < end; i++) {
         const c = source[i]!;

@@ -17,7 +17,7 @@ export const csvFormat: Format = {
 
 type CellWriter = (row: number) => void;
 
-const EMPTY = new Uint8Array(0);
+const EMPTY = Buffer.alloc(0);
 const FLUSH_BYTES = 1 << 20;
 
 class CsvWriter implements FormatWriter {
@@ -77,7 +77,8 @@ class CsvWriter implements FormatWriter {
 function cellWriter(type: RivetType, column: ColumnData, out: CsvOutput): CellWriter {
   if (column.layout === 'var' && type.kind !== 'binary') {
     const { data, offsets } = column;
-    return (row) => out.field(data, offsets[row]!, offsets[row + 1]!);
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    return (row) => out.field(bytes, offsets[row]!, offsets[row + 1]!);
   }
   if (column.layout === 'list' && type.kind === 'list') {
     return (row) => out.textField(listJson(type.item, column, row));

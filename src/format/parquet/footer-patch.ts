@@ -42,7 +42,7 @@ interface Footer {
 export function patchParquetTail(tail: Uint8Array, patch: FooterPatch): Uint8Array {
   const footer = locateFooter(tail);
   // Nothing to change: skip the re-encode so the caller gets its exact bytes back.
-  if (patch.uuidColumns.length === 0 && patch.jsonColumns.length === 0) return new Uint8Array(tail);
+  if (patch.uuidColumns.length === 0 && patch.jsonColumns.length === 0) return tail;
   const schema = schemaOf(footer.meta);
   const leaves = leafIndexes(schema);
   const patched = [...schema];
@@ -86,7 +86,8 @@ function locateFooter(tail: Uint8Array): Footer {
 
 function parseFooter(bytes: Uint8Array): ReturnType<typeof readThriftStruct> {
   try {
-    return readThriftStruct(bytes);
+    // Only the schema and num_rows are decoded; row groups (the bulk of a big footer) stay raw bytes.
+    return readThriftStruct(bytes, 0, (id) => id === FILE_SCHEMA || id === FILE_NUM_ROWS);
   } catch (err) {
     throw new Error(`Parquet footer is not a valid FileMetaData: ${(err as Error).message}`);
   }

@@ -17,7 +17,9 @@ export type ThriftValue =
       readonly key: ThriftKind;
       readonly val: ThriftKind;
       readonly value: readonly (readonly [ThriftValue, ThriftValue])[];
-    };
+    }
+  /** A field value left undecoded: its compact type code and its exact bytes (top-level fields only). */
+  | { readonly kind: 'raw'; readonly code: number; readonly value: Uint8Array };
 
 export interface ThriftField {
   readonly id: number;
@@ -57,17 +59,72 @@ class Reader {
     public pos: number,
   ) {}
 
-  struct(): ThriftField[] {
+  /** `decode(id) === false` keeps that field's value as raw bytes (skipped, not built). */
+  struct(decode?: (id: number) => boolean): ThriftField[] {
     const fields: ThriftField[] = [];
     let lastId = 0;
     for (let header = this.byte(); header !== 0; header = this.byte()) {
       const code = header & 0x0f;
       lastId = header >> 4 === 0 ? this.zigzag() : lastId + (header >> 4);
-      const value: ThriftValue =
-        code === 1 || code === 2 ? { kind: 'bool', value: code === 1 } : this.value(kindOf(code));
+      let value: ThriftValue;
+      if (code === 1 || code === 2) value = { kind: 'bool', value: code === 1 };
+      else if (decode !== undefined && !decode(lastId)) {
+        const start = this.pos;
+        this.skip(kindOf(code));
+        value = { kind: 'raw', code, value: this.bytes.subarray(start, this.pos) };
+      } else value = this.value(kindOf(code));
       fields.push({ id: lastId, value });
     }
     return fields;
+  }
+
+  /** Advances over one value without building it. */
+  private skip(kind: ThriftKind): void {
+    switch (kind) {
+      case 'bool':
+      case 'i8':
+        this.byte();
+        return;
+      case 'i16':
+      case 'i32':
+      case 'i64':
+        while (this.byte() >= 0x80);
+        return;
+      case 'double':
+        this.take(8);
+        return;
+      case 'binary': {
+        const length = this.varint(); // read before `pos +=` evaluates pos
+        this.pos += length;
+        if (this.pos > this.bytes.length) throw new Error('Thrift compact: unexpected end of input');
+        return;
+      }
+      case 'list':
+      case 'set': {
+        const header = this.byte();
+        const size = header >> 4 === 15 ? this.varint() : header >> 4;
+        for (let i = 0; i < size; i++) this.skip(kindOf(header & 0x0f));
+        return;
+      }
+      case 'map': {
+        const size = this.varint();
+        const kinds = size === 0 ? 0 : this.byte();
+        for (let i = 0; i < size; i++) {
+          this.skip(kindOf(kinds >> 4));
+          this.skip(kindOf(kinds & 0x0f));
+        }
+        return;
+      }
+      case 'struct':
+        for (let header = this.byte(); header !== 0; header = this.byte()) {
+          if (header >> 4 === 0) this.zigzag();
+          const code = header & 0x0f;
+          if (code !== 1 && code !== 2) this.skip(kindOf(code));
+        }
+        return;
+      case 'raw':
+        throw new Error('Thrift compact: raw is not a wire type');
+    }
   }
 
   private value(kind: ThriftKind): ThriftValue {
@@ -94,6 +151,8 @@ class Reader {
         return this.map();
       case 'struct':
         return { kind, value: this.struct() };
+      case 'raw':
+        throw new Error('Thrift compact: raw is not a wire type');
     }
   }
 
@@ -156,16 +215,24 @@ class Reader {
 }
 
 class Writer {
-  private readonly out: number[] = [];
+  private out = new Uint8Array(4096);
+  private length = 0;
 
   result(): Uint8Array {
-    return Uint8Array.from(this.out);
+    return this.out.slice(0, this.length);
   }
 
   struct(fields: ThriftStruct): void {
     let lastId = 0;
     for (const { id, value } of fields) {
-      const code = value.kind === 'bool' ? (value.value ? 1 : 2) : codeOf(value.kind);
+      const code =
+        value.kind === 'bool'
+          ? value.value
+            ? 1
+            : 2
+          : value.kind === 'raw'
+            ? value.code
+            : codeOf(value.kind);
       if (id > lastId && id - lastId <= 15) this.byte(((id - lastId) << 4) | code);
       else {
         checkInt(id, 16);
@@ -213,6 +280,9 @@ class Writer {
         break;
       case 'struct':
         this.struct(v.value);
+        break;
+      case 'raw':
+        this.raw(v.value);
     }
   }
 
@@ -241,11 +311,21 @@ class Writer {
   }
 
   private raw(chunk: Uint8Array): void {
-    for (const b of chunk) this.out.push(b);
+    this.reserve(chunk.length);
+    this.out.set(chunk, this.length);
+    this.length += chunk.length;
   }
 
   private byte(b: number): void {
-    this.out.push(b);
+    this.reserve(1);
+    this.out[this.length++] = b;
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.out.length) return;
+    const next = new Uint8Array(Math.max(this.out.length * 2, this.length + extra));
+    next.set(this.out.subarray(0, this.length));
+    this.out = next;
   }
 
   private varint(n: number): void {
@@ -267,9 +347,10 @@ class Writer {
 export function readThriftStruct(
   bytes: Uint8Array,
   offset = 0,
+  decode?: (fieldId: number) => boolean,
 ): { readonly struct: ThriftStruct; readonly end: number } {
   const reader = new Reader(bytes, offset);
-  const struct = reader.struct();
+  const struct = reader.struct(decode);
   return { struct, end: reader.pos };
 }
 

@@ -78,7 +78,7 @@ export function binaryDecoder(type: RivetType, builder: ColumnBuilder, ctx: Deco
       const b = builder as FixedBytesBuilder;
       return (buf, start) => {
         const at = b.next();
-        b.bytes.set(buf.subarray(start, start + 16), at);
+        buf.copy(b.bytes, at, start, start + 16);
       };
     }
     case 'json':
