@@ -1,6 +1,8 @@
 /**
  * Layer: format/csv. A growable byte buffer with the few writes CSV needs: ASCII
- * text, raw UTF-8 bytes, and bytes quoted per RFC 4180 (inner quotes doubled).
+ * text, raw UTF-8 bytes, and bytes quoted per RFC 4180 (inner quotes doubled). ASCII
+ * pieces (numbers, dates, separators) gather in one short string per row and are
+ * written with a single call: a native write per cell dominated narrow rows.
  */
 
 const QUOTE = 0x22;
@@ -8,9 +10,12 @@ const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
+type Latin1Writer = Buffer & { latin1Write(text: string, offset: number): number };
+
 export class CsvOutput {
   buf: Buffer;
   pos = 0;
+  #pending = '';
 
   constructor(capacity = 1 << 20) {
     this.buf = Buffer.allocUnsafe(capacity);
@@ -23,19 +28,28 @@ export class CsvOutput {
     this.buf = next;
   }
 
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
-
   /** Text known to need no quoting (numbers, dates, hex). */
   ascii(text: string): void {
+    this.#pending += text;
+  }
+
+  /** `,` between fields, LF after the last one. */
+  separator(last: boolean): void {
+    this.#pending += last ? '\n' : ',';
+  }
+
+  /** Moves the gathered ASCII into the buffer (before raw bytes, and at the end of a row). */
+  settle(): void {
+    const text = this.#pending;
+    if (text.length === 0) return;
     this.ensure(text.length);
-    this.pos += this.buf.write(text, this.pos, 'latin1');
+    this.pos += (this.buf as Latin1Writer).latin1Write(text, this.pos);
+    this.#pending = '';
   }
 
   /** A text field: quoted when empty (so it differs from NULL) or when it holds `,` `"` CR or LF. */
   field(source: Buffer, start: number, end: number): void {
+    this.settle();
     if (start === end) {
       this.ensure(2);
       this.buf[this.pos++] = QUOTE;
@@ -70,6 +84,7 @@ export class CsvOutput {
 
   /** Hands the bytes so far to `write` and reuses the buffer once the write has settled. */
   async flushTo(write: (chunk: Uint8Array) => Promise<void>): Promise<number> {
+    this.settle();
     const length = this.pos;
     if (length === 0) return 0;
     await write(this.buf.subarray(0, length));

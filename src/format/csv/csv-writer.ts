@@ -42,8 +42,9 @@ class CsvWriter implements FormatWriter {
     for (let row = 0; row < batch.length; row++) {
       for (let c = 0; c <= last; c++) {
         if (isValid(validity[c]!, row)) cells[c]!(row);
-        out.byte(c === last ? 0x0a : 0x2c);
+        out.separator(c === last);
       }
+      out.settle();
       // Bounded output buffer: hand over ~1 MB at a time.
       if (out.pos >= FLUSH_BYTES) await this.#flush();
     }
@@ -64,7 +65,7 @@ class CsvWriter implements FormatWriter {
   #header(): void {
     this.#columns.forEach((c, i) => {
       this.#out.textField(c.name);
-      this.#out.byte(i === this.#columns.length - 1 ? 0x0a : 0x2c);
+      this.#out.separator(i === this.#columns.length - 1);
     });
     this.#headerWritten = true;
   }
