@@ -15,6 +15,9 @@ export type ColumnBuilder =
   | VarBuilder
   | ListBuilder<ColumnBuilder>;
 
+/** A list column whose elements are built by any column builder. */
+export type ColumnListBuilder = ListBuilder<ColumnBuilder>;
+
 export function createBuilder(type: RivetType): ColumnBuilder {
   switch (type.kind) {
     case 'bool':

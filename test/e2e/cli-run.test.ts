@@ -14,6 +14,14 @@ import { runCli, startCli, tempDir } from '../support/run-cli.js';
 const available = await postgresAvailable();
 const env = { PG_URL };
 
+/** Waits until a part is being written (its hidden temp file exists). */
+async function waitForTempFile(dir: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !(existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.tmp')))) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 function listRecursive(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? listRecursive(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
@@ -245,13 +253,7 @@ describe.skipIf(!available)('rivet run against PostgreSQL', () => {
       );
       const child = startCli(['run', '-c', 'rivet.yaml'], { cwd: dir.path, env });
       const out = join(dir.path, 'out');
-      const deadline = Date.now() + 20_000;
-      while (
-        Date.now() < deadline &&
-        !(existsSync(out) && readdirSync(out).some((f) => f.endsWith('.tmp')))
-      ) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await waitForTempFile(out);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const afterKill = readdirSync(out);
@@ -283,13 +285,7 @@ describe.skipIf(!available)('rivet run against PostgreSQL', () => {
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
       const out = join(dir.path, 'out');
-      const deadline = Date.now() + 20_000;
-      while (
-        Date.now() < deadline &&
-        !(existsSync(out) && readdirSync(out).some((f) => f.endsWith('.tmp')))
-      ) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await waitForTempFile(out);
       child.kill('SIGINT');
       const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
       expect(code).toBe(1);

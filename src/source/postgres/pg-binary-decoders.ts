@@ -3,7 +3,7 @@
  * binary) straight into column builders: no driver parsers, no Date, no floats
  * for exact types, no BigInt on the int64 hot path.
  */
-import type { ColumnBuilder } from '../../types/column-builder.js';
+import type { ColumnBuilder, ColumnListBuilder } from '../../types/column-builder.js';
 import { below, mulAdd, negate, precisionLimit, scaleUp } from '../../types/decimal128.js';
 import type {
   DecimalBuilder,
@@ -11,10 +11,6 @@ import type {
   Int64Builder,
   NumberBuilder,
 } from '../../types/fixed-builders.js';
-import type { ListBuilder } from '../../types/list-builder.js';
-
-type ColumnListBuilder = ListBuilder<ColumnBuilder>;
-
 import type { RivetType } from '../../types/rivet-type.js';
 import { PG_EPOCH_DAYS } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';

@@ -3,7 +3,7 @@
  * into the same builders as the binary decoders. The read session pins the
  * formats: DateStyle ISO, IntervalStyle iso_8601, TimeZone UTC, bytea hex.
  */
-import type { ColumnBuilder } from '../../types/column-builder.js';
+import type { ColumnBuilder, ColumnListBuilder } from '../../types/column-builder.js';
 import { below, negate, parseDecimalText, precisionLimit } from '../../types/decimal128.js';
 import type {
   DecimalBuilder,
@@ -11,10 +11,6 @@ import type {
   Int64Builder,
   NumberBuilder,
 } from '../../types/fixed-builders.js';
-import type { ListBuilder } from '../../types/list-builder.js';
-
-type ColumnListBuilder = ListBuilder<ColumnBuilder>;
-
 import type { RivetType } from '../../types/rivet-type.js';
 import { daysFromCivil, MICROS_PER_DAY } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
