@@ -26,7 +26,7 @@ export interface PartContext {
 export async function commitPart(part: OpenPart, ctx: PartContext, deps: EngineDeps): Promise<FileRecord> {
   const { rows } = await part.writer.finish();
   const committed = await part.sink.inner.commit();
-  const { xxh3, md5 } = part.sink.digests();
+  const { xxh3, md5 } = await part.sink.digests();
   const record: FileRecord = {
     runId: ctx.runId,
     exportName: ctx.exportName,

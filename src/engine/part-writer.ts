@@ -73,6 +73,7 @@ export class PartWriter {
     this.#open = undefined;
     if (open === undefined) return;
     open.writer.abort();
+    open.sink.release();
     await open.sink.inner.abort().catch(() => undefined);
   }
 
