@@ -4,8 +4,8 @@
  * column decoders. A tuple split across many chunks is joined once, not per chunk.
  */
 import { RivetError } from '../../common/errors.js';
+import { effectiveValueLimit, valueTooLarge } from '../value-errors.js';
 import type { BinaryDecoder } from './pg-binary-decoders.js';
-import { effectiveValueLimit, valueTooLarge } from './pg-value-error.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER_FIXED = SIGNATURE.length + 8;

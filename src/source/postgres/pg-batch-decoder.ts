@@ -7,10 +7,10 @@
 import { type ColumnBuilder, createBuilder } from '../../types/column-builder.js';
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
+import { effectiveValueLimit, valueTooLarge } from '../value-errors.js';
 import type { CopyColumn } from './copy-binary-parser.js';
 import { binaryDecoder, type DecoderContext } from './pg-binary-decoders.js';
 import { type TextDecoder, textDecoder } from './pg-text-decoders.js';
-import { effectiveValueLimit, valueTooLarge } from './pg-value-error.js';
 
 export class PgBatchDecoder {
   readonly columns: readonly ColumnSpec[];

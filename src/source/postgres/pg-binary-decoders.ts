@@ -14,14 +14,14 @@ import type {
 import type { RivetType } from '../../types/rivet-type.js';
 import { PG_EPOCH_DAYS } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
-import { formatIsoInterval } from './pg-interval.js';
 import {
   decimalDoesNotFit,
   INFINITY_HINT,
   infiniteValue,
   numericSpecial,
   unrepresentable,
-} from './pg-value-error.js';
+} from '../value-errors.js';
+import { formatIsoInterval } from './pg-interval.js';
 
 /** Appends one non-NULL value of `len` bytes at `buf[start]`. */
 export type BinaryDecoder = (buf: Buffer, start: number, len: number) => void;

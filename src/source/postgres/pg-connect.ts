@@ -9,6 +9,7 @@ import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { RivetError } from '../../common/errors.js';
+import { isLoopbackHost } from '../../common/loopback.js';
 import { translatePgError } from './pg-errors.js';
 
 export interface TlsSettings {
@@ -36,11 +37,6 @@ export interface PgConnectionSpec {
 
 const identity = (value: string) => value;
 const RAW_TYPES = { getTypeParser: () => identity };
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h.startsWith('/');
-}
 
 /** Resolved target as `host:port/database`, for messages (never includes credentials). */
 export function describeTarget(config: pg.ClientConfig): string {

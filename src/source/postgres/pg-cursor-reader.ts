@@ -7,8 +7,8 @@
 import type pg from 'pg';
 import type { ReadSpec } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
+import { PageSizer } from '../page-sizer.js';
 import type { ReadBudget, ReadOptions } from '../source.js';
-import { PageSizer } from './page-sizer.js';
 import { PgBatchDecoder } from './pg-batch-decoder.js';
 import { selectSql } from './pg-sql.js';
 

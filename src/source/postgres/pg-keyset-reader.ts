@@ -6,9 +6,9 @@
 import type pg from 'pg';
 import type { KeyColumn, ReadSpec } from '../../contracts/run-plan.js';
 import type { Batch, ColumnData } from '../../types/column-data.js';
+import { PageSizer } from '../page-sizer.js';
 import type { ReadBudget, ReadOptions } from '../source.js';
 import { CopyBinaryParser } from './copy-binary-parser.js';
-import { PageSizer } from './page-sizer.js';
 import { PgBatchDecoder } from './pg-batch-decoder.js';
 import { copyOut } from './pg-copy-out.js';
 import { escapeLiteral, keysetPageSql } from './pg-sql.js';

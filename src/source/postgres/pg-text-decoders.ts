@@ -14,9 +14,9 @@ import type {
 import type { RivetType } from '../../types/rivet-type.js';
 import { daysFromCivil, MICROS_PER_DAY } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
+import { decimalDoesNotFit, infiniteValue, numericSpecial, unrepresentable } from '../value-errors.js';
 import { parseArrayLiteral } from './pg-array-literal.js';
 import type { DecoderContext } from './pg-binary-decoders.js';
-import { decimalDoesNotFit, infiniteValue, numericSpecial, unrepresentable } from './pg-value-error.js';
 
 export type TextDecoder = (text: string) => void;
 

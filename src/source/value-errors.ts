@@ -1,8 +1,8 @@
 /**
- * Layer: source/postgres. The error raised when a source value cannot be written
- * exactly; it always names the export column.
+ * Layer: source (shared by the adapters). Errors for source values that cannot be
+ * written exactly; each names the export column.
  */
-import { RivetError } from '../../common/errors.js';
+import { RivetError } from '../common/errors.js';
 
 export function unrepresentable(column: string, what: string, hint: string): RivetError {
   return new RivetError('RIVET_DATA_UNREPRESENTABLE', `column '${column}': ${what}`, { hint });

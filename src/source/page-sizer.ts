@@ -1,5 +1,5 @@
 /**
- * Layer: source/postgres. Sizes the next read statement from what the last ones
+ * Layer: source (shared by the adapters). Sizes the next read statement from what the last ones
  * measured, so each stays under the statement-time target, the batch memory budget
  * and (for FETCH) work_mem — without ever growing more than 4× per step.
  */
