@@ -41,10 +41,21 @@ export function engineDeps(
   env: Readonly<Record<string, string | undefined>>,
 ): EngineDeps {
   return {
-    openSource: () => {
+    openSource: async () => {
       const spec = connectionSpec(config.source, 'rivet', env);
-      const warning = plaintextWarning(spec);
-      if (warning !== undefined) onEvent({ type: 'warning', exportName: undefined, message: warning });
+      const warn = (message: string | undefined) => {
+        if (message !== undefined) onEvent({ type: 'warning', exportName: undefined, message });
+      };
+      if (config.source.type === 'mysql') {
+        // The MySQL driver loads only for MySQL sources.
+        const [{ myPlaintextWarning }, { MySqlSource }] = await Promise.all([
+          import('../source/mysql/my-connect.js'),
+          import('../source/mysql/my-source.js'),
+        ]);
+        warn(myPlaintextWarning(spec));
+        return MySqlSource.open(spec);
+      }
+      warn(plaintextWarning(spec));
       return PostgresSource.open(spec);
     },
     openDestination,
@@ -106,7 +117,7 @@ function requireEnv(env: Readonly<Record<string, string | undefined>>, name: str
     throw new RivetError('RIVET_SOURCE_ENV', `source: env var '${name}' is not set (referenced by ${key}).`, {
       hint:
         key === 'url_env'
-          ? `export the value before running, e.g. export ${name}='postgresql://user:pass@host:5432/dbname'`
+          ? `export the value before running, e.g. export ${name}='postgresql://user:pass@host:5432/dbname' (or mysql://…:3306/dbname)`
           : `export ${name}=<password> before running`,
     });
   }

@@ -136,6 +136,9 @@ export const exportSchema = z.strictObject({
   time_column: z.string().optional(),
   days_window: uint.optional(),
   time_column_type: z.enum(['timestamp', 'unix']).optional(),
+  allow_unbounded_read: z.boolean().optional(),
+  consistent_snapshot: z.boolean().optional(),
+  zero_dates: z.enum(['as_null', 'error']).optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -2,7 +2,7 @@
  * Layer: config. The typed, frozen Config the rest of Rivet sees: defaults applied,
  * secrets still as references (env names, file paths), resolved only at connect time.
  */
-import type { Compression, SourceRelation } from '../contracts/run-plan.js';
+import type { Compression, ReadPolicy, SourceRelation } from '../contracts/run-plan.js';
 import type { ResolvedTuning } from './tuning-profiles.js';
 
 export type SourceConnection =
@@ -53,6 +53,7 @@ export interface ExportConfig {
   readonly rowGroupRows: number | undefined;
   readonly rowGroupBytes: number;
   readonly tuning: ResolvedTuning;
+  readonly readPolicy: ReadPolicy;
 }
 
 export interface Config {

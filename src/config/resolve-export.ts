@@ -92,6 +92,11 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
         1024 *
         1024,
       tuning: resolveTuning(ctx.environment, ctx.sourceTuning, raw.tuning),
+      readPolicy: {
+        allowUnboundedRead: raw.allow_unbounded_read ?? false,
+        consistentSnapshot: raw.consistent_snapshot ?? false,
+        zeroDates: raw.zero_dates === 'error' ? 'error' : 'null',
+      },
     },
     problems,
     warnings,

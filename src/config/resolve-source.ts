@@ -17,12 +17,12 @@ export function resolveSource(raw: RawSource): Resolved<SourceConfig> {
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
   const at = (key: string) => ['source', key];
-  if (raw.type !== 'postgres') {
+  if (raw.type !== 'postgres' && raw.type !== 'mysql') {
     problems.push({
       path: at('type'),
-      message: `source type '${raw.type}' is not supported by this version of Rivet yet (supported: postgres)`,
+      message: `source type '${raw.type}' is not supported by this version of Rivet yet (supported: postgres, mysql)`,
       code: 'RIVET_CONFIG_UNSUPPORTED',
-      hint: 'MySQL/MariaDB support is planned next; until then export from PostgreSQL only',
+      hint: 'export from PostgreSQL or MySQL/MariaDB; SQL Server and MongoDB are planned',
     });
   }
   const tuning = raw.tuning;
@@ -43,7 +43,7 @@ export function resolveSource(raw: RawSource): Resolved<SourceConfig> {
     warnings.push('source config contains plaintext password -- consider using password_env');
   const tls = resolveTls(raw);
   if (problems.length > 0 || connection === undefined) return { value: undefined, problems, warnings };
-  return { value: { type: 'postgres', connection, tls }, problems, warnings };
+  return { value: { type: raw.type as 'postgres' | 'mysql', connection, tls }, problems, warnings };
 }
 
 function resolveConnection(raw: RawSource, problems: ConfigProblem[]): SourceConnection | undefined {

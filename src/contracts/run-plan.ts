@@ -18,18 +18,32 @@ export interface KeyColumn {
 /** Facts read from the source before planning. */
 export interface TableFacts {
   readonly uniqueKey: readonly KeyColumn[] | undefined;
+  /** The index that holds the key, where the engine can name it (MySQL pins it with FORCE INDEX). */
+  readonly keyIndex?: string;
 }
 
-/** How one unit is read. Keyset: short key-ordered pages; cursor: DECLARE + FETCH N. */
+/** How one unit is read. Keyset: short key-ordered pages; scan: no usable key, read in key-less order
+ * (PostgreSQL: a cursor with DECLARE + FETCH N; MySQL: one statement, only when the export allows it). */
 export type ReadStrategy =
-  | { readonly kind: 'keyset'; readonly key: readonly KeyColumn[] }
-  | { readonly kind: 'cursor' };
+  | { readonly kind: 'keyset'; readonly key: readonly KeyColumn[]; readonly index?: string }
+  | { readonly kind: 'scan' };
 
 export interface ReadSpec {
   readonly exportName: string;
   readonly relation: SourceRelation;
   readonly columns: readonly ColumnSpec[];
   readonly strategy: ReadStrategy;
+  readonly policy: ReadPolicy;
+}
+
+/** What the export allows the source to do when the safe read shape is not available. */
+export interface ReadPolicy {
+  /** A table without a usable key may be read in one long statement (MySQL: `allow_unbounded_read`). */
+  readonly allowUnboundedRead: boolean;
+  /** MySQL: hold one `START TRANSACTION WITH CONSISTENT SNAPSHOT` for the whole read. */
+  readonly consistentSnapshot: boolean;
+  /** MySQL zero dates (`0000-00-00`): NULL plus a warning count, or an error. */
+  readonly zeroDates: 'null' | 'error';
 }
 
 export type Compression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'none';
@@ -76,3 +90,10 @@ export interface ExportPlan {
   readonly fileStem: string;
   readonly startedAt: string;
 }
+
+/** The read policy of an export that sets none of its keys. */
+export const DEFAULT_READ_POLICY: ReadPolicy = {
+  allowUnboundedRead: false,
+  consistentSnapshot: false,
+  zeroDates: 'null',
+};

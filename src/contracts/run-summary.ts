@@ -28,6 +28,8 @@ export interface ExportSummary {
   readonly statements: number;
   readonly longest_statement_ms: number;
   readonly retries: number;
+  /** Non-fatal findings of the read (e.g. MySQL zero dates exported as NULL), one line each. */
+  readonly warnings: readonly string[];
   readonly files: readonly { readonly path: string; readonly rows: number; readonly bytes: number }[];
   readonly error_code: string | null;
   readonly error_message: string | null;

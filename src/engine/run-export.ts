@@ -19,6 +19,8 @@ export interface ExportProgress {
   rows: number;
   statements: number;
   longestStatementMs: number;
+  /** Findings the source reported for this attempt (e.g. zero dates read as NULL). */
+  warnings: string[];
 }
 
 export async function runExport(
@@ -27,7 +29,7 @@ export async function runExport(
   signal?: AbortSignal,
 ): Promise<ExportSummary> {
   const started = deps.now();
-  const progress: ExportProgress = { rows: 0, statements: 0, longestStatementMs: 0 };
+  const progress: ExportProgress = { rows: 0, statements: 0, longestStatementMs: 0, warnings: [] };
   await recordStart(plan, deps);
   deps.onEvent({
     type: 'export-started',
@@ -62,6 +64,7 @@ async function produce(
       async () => {
         await writer?.abort(); // a failed attempt's unfinished part is discarded, not leaked
         progress.rows = 0;
+        progress.warnings = [];
         writer = new PartWriter(plan, destination, deps.formats[plan.format.kind], deps, {
           beforeFirstCommit: async () => {
             if (destination.capabilities.markers) await invalidateSuccess(destination);
@@ -136,7 +139,7 @@ export async function failUnplannedExport(
   await recordStart(plan, deps);
   deps.onEvent({ type: 'export-error', exportName: plan.exportName, error });
   const destination = deps.openDestination(plan.destination);
-  const progress = { rows: 0, statements: 0, longestStatementMs: 0 };
+  const progress: ExportProgress = { rows: 0, statements: 0, longestStatementMs: 0, warnings: [] };
   return finish(plan, deps, destination, {
     status: 'failed',
     parts: [],
@@ -161,7 +164,15 @@ async function extract(
   };
   try {
     const budget = { ...plan.tuning, throttleRows: plan.tuning.batchRows };
-    for await (const batch of source.read(plan.read, budget, { signal, onStatement })) {
+    const onWarning = (message: string) => {
+      progress.warnings.push(message);
+      deps.onEvent({
+        type: 'warning',
+        exportName: plan.exportName,
+        message: `export '${plan.exportName}': ${message}`,
+      });
+    };
+    for await (const batch of source.read(plan.read, budget, { signal, onStatement, onWarning })) {
       await writer.write(batch);
       progress.rows += batch.length;
       deps.onEvent({

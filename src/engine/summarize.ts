@@ -17,6 +17,7 @@ export interface SummaryInput {
   readonly status: ExportStatus;
   readonly parts: readonly FileRecord[];
   readonly progress: {
+    readonly warnings: readonly string[];
     readonly rows: number;
     readonly statements: number;
     readonly longestStatementMs: number;
@@ -52,7 +53,7 @@ export function summarize(input: SummaryInput): ExportSummary {
     strategy:
       plan.read.strategy.kind === 'keyset'
         ? `keyset(${plan.read.strategy.key.map((k) => k.name).join(',')})`
-        : 'cursor',
+        : 'scan',
     total_rows: rows,
     files_produced: parts.length,
     bytes_written: bytes,
@@ -61,6 +62,7 @@ export function summarize(input: SummaryInput): ExportSummary {
     peak_rss_mb: Math.round(input.peakRssMb),
     statements: input.progress.statements,
     longest_statement_ms: Math.round(input.progress.longestStatementMs),
+    warnings: [...input.progress.warnings],
     retries: input.retries,
     files: parts.map((p) => ({ path: p.path, rows: p.rows, bytes: p.bytes })),
     error_code: error === undefined ? null : (rivetError?.code ?? 'RIVET_INTERNAL'),

@@ -29,7 +29,9 @@ export function buildExportPlan(
   now: Date,
 ): ExportPlan {
   const strategy: ReadStrategy =
-    facts.table.uniqueKey !== undefined ? { kind: 'keyset', key: facts.table.uniqueKey } : { kind: 'cursor' };
+    facts.table.uniqueKey !== undefined
+      ? { kind: 'keyset', key: facts.table.uniqueKey, index: facts.table.keyIndex }
+      : { kind: 'scan' };
   const stamp = utcStampParts(now);
   const t = config.tuning;
   return {
@@ -37,7 +39,13 @@ export function buildExportPlan(
     runId: makeRunId(config.name, now),
     mode: 'full',
     sourceEngine: engine,
-    read: { exportName: config.name, relation: config.relation, columns: facts.columns, strategy },
+    read: {
+      exportName: config.name,
+      relation: config.relation,
+      columns: facts.columns,
+      strategy,
+      policy: config.readPolicy,
+    },
     format: {
       kind: config.format,
       compression: config.compression,

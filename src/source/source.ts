@@ -39,6 +39,8 @@ export interface StatementStats {
 export interface ReadOptions {
   readonly signal?: AbortSignal;
   readonly onStatement?: (stats: StatementStats) => void;
+  /** Something the summary should report without failing the export (e.g. zero dates read as NULL). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface Source {

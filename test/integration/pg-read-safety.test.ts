@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReadSpec, SourceRelation } from '../../src/contracts/run-plan.js';
+import { DEFAULT_READ_POLICY, type ReadSpec, type SourceRelation } from '../../src/contracts/run-plan.js';
 import { PostgresSource } from '../../src/source/postgres/pg-source.js';
 import { keysetPageSql } from '../../src/source/postgres/pg-sql.js';
 import type { ReadBudget, StatementStats } from '../../src/source/source.js';
@@ -48,7 +48,8 @@ async function specFor(
     exportName: 'safety',
     relation,
     columns,
-    strategy: facts.uniqueKey ? { kind: 'keyset', key: facts.uniqueKey } : { kind: 'cursor' },
+    strategy: facts.uniqueKey ? { kind: 'keyset', key: facts.uniqueKey } : { kind: 'scan' },
+    policy: DEFAULT_READ_POLICY,
   };
 }
 
@@ -92,7 +93,7 @@ describe.skipIf(!available)('PostgreSQL read safety', () => {
     const source = await open();
     try {
       const spec = await specFor(source, { kind: 'query', sql: `SELECT id, payload FROM ${db.name}.big` });
-      expect(spec.strategy.kind).toBe('cursor');
+      expect(spec.strategy.kind).toBe('scan');
       // The throttle stretches the whole read past the 1 s timeout while each FETCH stays short.
       const budget = {
         ...BUDGET,
@@ -253,7 +254,8 @@ describe.skipIf(!available)('PostgreSQL read safety', () => {
           exportName: 'bad',
           relation: query,
           columns: await source.describe(query, c.overrides),
-          strategy: { kind: 'cursor' },
+          strategy: { kind: 'scan' },
+          policy: DEFAULT_READ_POLICY,
         };
         const error = await readAll(source, spec, { ...BUDGET, ...c.budget }).catch((e: unknown) => e);
         expect(error, c.sql).toMatchObject({ code: c.code });
@@ -338,7 +340,7 @@ describe.skipIf(!available)('PostgreSQL planning and key choice', () => {
     const source = await open();
     try {
       const spec = await specFor(source, { kind: 'table', schema: db.name, name: 'patterned' });
-      expect(spec.strategy.kind).toBe('cursor');
+      expect(spec.strategy.kind).toBe('scan');
     } finally {
       await source.close();
     }

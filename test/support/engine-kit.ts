@@ -4,7 +4,7 @@
  */
 import { RivetError } from '../../src/common/errors.js';
 import type { RunEvent } from '../../src/contracts/run-event.js';
-import type { ExportPlan } from '../../src/contracts/run-plan.js';
+import { DEFAULT_READ_POLICY, type ExportPlan } from '../../src/contracts/run-plan.js';
 import type { MemoryDestination } from '../../src/destination/memory/memory-destination.js';
 import type { EngineDeps } from '../../src/engine/engine-deps.js';
 import { csvFormat } from '../../src/format/csv/csv-writer.js';
@@ -107,7 +107,8 @@ export function testPlan(
       exportName: 'items',
       relation: { kind: 'table', schema: 'app', name: 'items' },
       columns: COLUMNS,
-      strategy: { kind: 'cursor' },
+      strategy: { kind: 'scan' },
+      policy: DEFAULT_READ_POLICY,
     },
     format: {
       kind: 'csv',

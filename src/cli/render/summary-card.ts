@@ -23,6 +23,7 @@ export function summaryCard(s: ExportSummary, reportPath: string | undefined): s
     ['statements', `${s.statements} (longest ${s.longest_statement_ms} ms)`],
   ];
   if (s.retries > 0) rows.push(['retries', String(s.retries)]);
+  for (const warning of s.warnings ?? []) rows.push(['warning', warning]);
   if (s.error_message !== null) rows.push(['error', `[${s.error_code}] ${s.error_message}`]);
   if (s.error_hint !== null) rows.push(['hint', s.error_hint]);
   if (reportPath !== undefined) rows.push(['report', reportPath]);

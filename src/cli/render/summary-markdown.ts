@@ -22,6 +22,7 @@ export function summaryMarkdown(s: ExportSummary): string {
     `| bytes | ${formatBytes(s.bytes_written)} (${s.mb_per_second.toFixed(2)} MB/s) |`,
     `| peak RSS | ${s.peak_rss_mb} MB |`,
     `| statements | ${s.statements}, longest ${s.longest_statement_ms} ms |`,
+    ...(s.warnings ?? []).map((w) => `| warning | ${w.replace(/\|/g, '\\|')} |`),
   ];
   if (s.error_message !== null)
     lines.push(

@@ -9,7 +9,7 @@ import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { RivetError } from '../../common/errors.js';
-import { isLoopbackHost } from '../../common/loopback.js';
+import { isLoopbackHost, plaintextWarningFor } from '../../common/loopback.js';
 import { translatePgError } from './pg-errors.js';
 
 export interface TlsSettings {
@@ -78,8 +78,7 @@ export function buildClientConfig(spec: PgConnectionSpec): pg.ClientConfig {
 /** The one warning a connection can earn: plaintext to a remote host, chosen explicitly. */
 export function plaintextWarning(spec: PgConnectionSpec): string | undefined {
   const host = spec.host ?? (spec.url === undefined ? undefined : parseUrl(spec.url).host) ?? 'localhost';
-  if (spec.tls?.mode !== 'disable' || host.split(',').every(isLoopbackHost)) return undefined;
-  return `source: TLS is not enforced — credentials and result rows cross the network in plaintext to '${host}'. Use \`tls: { mode: verify-full }\` where the server supports it`;
+  return plaintextWarningFor(host.split(','), spec.tls?.mode);
 }
 
 function parseUrl(url: string): ReturnType<typeof parseConnectionString> {

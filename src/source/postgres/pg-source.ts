@@ -8,6 +8,7 @@ import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-p
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import { throttle } from '../throttle.js';
 import { connectPostgres, type PgConnectionSpec } from './pg-connect.js';
 import { readWithCursor } from './pg-cursor-reader.js';
 import { describeRelation } from './pg-describe.js';
@@ -116,12 +117,6 @@ export class PostgresSource implements Source {
     connection?.stream?.destroy();
     await this.#client.end().catch(() => undefined);
   }
-}
-
-async function throttle(budget: ReadBudget, rows: number): Promise<void> {
-  if (budget.throttleMs <= 0 || budget.throttleRows <= 0) return;
-  const ms = (budget.throttleMs * rows) / budget.throttleRows;
-  if (ms >= 1) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function describeRelationForHumans(relation: SourceRelation): string {

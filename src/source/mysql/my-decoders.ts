@@ -1,0 +1,169 @@
+/**
+ * Layer: source/mysql. Decoders from MySQL/MariaDB text-protocol bytes (the driver
+ * hands raw Buffers: no number, Date or JSON conversion) into column builders. Zero
+ * dates (`0000-00-00`, or a zero month/day) follow the export's policy: NULL and a
+ * count, or an error naming the column.
+ */
+import type { ColumnBuilder } from '../../types/column-builder.js';
+import { below, negate, parseDecimalText, precisionLimit } from '../../types/decimal128.js';
+import type { DecimalBuilder, Int64Builder, NumberBuilder } from '../../types/fixed-builders.js';
+import type { RivetType } from '../../types/rivet-type.js';
+import { daysFromCivil, MICROS_PER_DAY } from '../../types/temporal.js';
+import type { VarBuilder } from '../../types/var-builder.js';
+import { decimalDoesNotFit, unrepresentable } from '../value-errors.js';
+import { formatIsoDuration } from './my-duration.js';
+
+/** Text-protocol numbers, dates and durations are ASCII. */
+function ascii(buf: Buffer): string {
+  return buf.toString('latin1');
+}
+
+/** Appends the value held in `buf` (never NULL: the caller handles NULL). */
+export type MyDecoder = (buf: Buffer) => void;
+
+export interface MyDecoderContext {
+  readonly column: string;
+  readonly checkPrecision: boolean;
+  readonly zeroDates: 'null' | 'error';
+  /** Called once per zero date turned into NULL. */
+  readonly onZeroDate: () => void;
+}
+
+export function myDecoder(type: RivetType, builder: ColumnBuilder, ctx: MyDecoderContext): MyDecoder {
+  switch (type.kind) {
+    case 'bool': {
+      const b = builder as NumberBuilder<'bool'>;
+      return (buf) => b.append(boolValue(buf, ctx.column));
+    }
+    case 'int16':
+    case 'int32': {
+      const b = builder as NumberBuilder<'int16' | 'int32'>;
+      return (buf) => b.append(parseSmallInt(buf));
+    }
+    case 'int64': {
+      const b = builder as Int64Builder;
+      return (buf) =>
+        buf.length < 16 ? b.appendNumber(parseSmallInt(buf)) : b.appendBigInt(BigInt(ascii(buf)));
+    }
+    case 'float32':
+    case 'float64': {
+      const b = builder as NumberBuilder<'float32' | 'float64'>;
+      return (buf) => b.append(Number(ascii(buf)));
+    }
+    case 'decimal':
+      return decimalDecoder(builder as DecimalBuilder, ctx);
+    case 'date': {
+      const b = builder as NumberBuilder<'int32'>;
+      return (buf) => {
+        const days = parseDate(buf, 0);
+        if (days === undefined) zeroDate(b, ctx, buf);
+        else b.append(days);
+      };
+    }
+    case 'timestamp': {
+      const b = builder as Int64Builder;
+      return (buf) => {
+        const days = parseDate(buf, 0);
+        if (days === undefined) zeroDate(b, ctx, buf);
+        else b.appendBigInt(BigInt(days) * BigInt(MICROS_PER_DAY) + BigInt(parseClock(buf, 11)));
+      };
+    }
+    case 'interval': {
+      const b = builder as VarBuilder;
+      return (buf) => b.appendString(formatIsoDuration(ascii(buf)));
+    }
+    case 'utf8':
+    case 'json':
+    case 'enum':
+    case 'binary': {
+      const b = builder as VarBuilder;
+      return (buf) => b.appendBytes(buf, 0, buf.length);
+    }
+    default:
+      throw new Error(`no MySQL decoder for ${type.kind}`);
+  }
+}
+
+/**
+ * TINYINT(1) arrives as digits, BIT(1) as one raw byte. A TINYINT(1) holding 2 or -1 is
+ * not a boolean: reading it as `true` would lose the value, so it is an error.
+ */
+function boolValue(buf: Buffer, column: string): number {
+  if (buf.length === 1) {
+    const byte = buf[0]!;
+    if (byte === 0x30 || byte === 0) return 0;
+    if (byte === 0x31 || byte === 1) return 1;
+  }
+  throw unrepresentable(
+    column,
+    `the value ${ascii(buf)} of a boolean-like TINYINT(1) is neither 0 nor 1`,
+    `add \`columns: { ${column}: int }\` to the export to read the column as a number`,
+  );
+}
+
+/** ASCII digits (optional sign) → number; exact for up to 15 digits. */
+function parseSmallInt(buf: Buffer): number {
+  let i = 0;
+  let negative = false;
+  if (buf[0] === 0x2d) {
+    negative = true;
+    i = 1;
+  }
+  let n = 0;
+  for (; i < buf.length; i++) n = n * 10 + (buf[i]! - 0x30);
+  return negative ? -n : n;
+}
+
+function digits(buf: Buffer, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) n = n * 10 + (buf[i]! - 0x30);
+  return n;
+}
+
+/** `YYYY-MM-DD` at `at` → days since 1970-01-01, or undefined for a zero date. */
+function parseDate(buf: Buffer, at: number): number | undefined {
+  const year = digits(buf, at, 4);
+  const month = digits(buf, at + 5, 2);
+  const day = digits(buf, at + 8, 2);
+  if (month === 0 || day === 0) return undefined;
+  return daysFromCivil(year, month, day);
+}
+
+/** `HH:MM:SS[.ffffff]` at `at` → microseconds since midnight. */
+function parseClock(buf: Buffer, at: number): number {
+  if (buf.length < at + 8) return 0;
+  const seconds = digits(buf, at, 2) * 3600 + digits(buf, at + 3, 2) * 60 + digits(buf, at + 6, 2);
+  let micros = 0;
+  if (buf[at + 8] === 0x2e) {
+    const fraction = buf.length - (at + 9);
+    micros = digits(buf, at + 9, fraction) * 10 ** (6 - fraction);
+  }
+  return seconds * 1_000_000 + micros;
+}
+
+function zeroDate(b: ColumnBuilder, ctx: MyDecoderContext, buf: Buffer): void {
+  if (ctx.zeroDates === 'error') {
+    throw unrepresentable(
+      ctx.column,
+      `the zero date '${ascii(buf)}' is not a date`,
+      'remove `zero_dates: error` from the export (the default `as_null` reads zero dates as NULL and counts them in the summary), or fix the data',
+    );
+  }
+  ctx.onZeroDate();
+  b.appendNull();
+}
+
+function decimalDecoder(b: DecimalBuilder, ctx: MyDecoderContext): MyDecoder {
+  const limit = precisionLimit(b.precision);
+  return (buf) => {
+    const text = ascii(buf);
+    const negative = text.startsWith('-');
+    const at = b.next();
+    const result = parseDecimalText(negative ? text.slice(1) : text, b.scale, b.words, at);
+    if (result !== 'ok' || (ctx.checkPrecision && !below(b.words, at, limit))) {
+      b.undoNext();
+      throw decimalDoesNotFit(ctx.column, b.precision, b.scale, text);
+    }
+    if (negative) negate(b.words, at);
+  };
+}

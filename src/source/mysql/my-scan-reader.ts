@@ -1,0 +1,76 @@
+/**
+ * Layer: source/mysql. The opt-in read for relations without a usable key
+ * (`allow_unbounded_read: true`): one streaming SELECT for the whole relation, with
+ * backpressure (the socket is paused while a full batch is consumed) so memory stays
+ * bounded even though the statement does not. Leaving early kills the statement from a
+ * side connection rather than draining the rest of the table.
+ */
+import type mysql from 'mysql2';
+import type { ReadSpec } from '../../contracts/run-plan.js';
+import type { Batch } from '../../types/column-data.js';
+import type { ReadBudget, ReadOptions } from '../source.js';
+import type { MyBatchDecoder } from './my-batch-decoder.js';
+import { streamRows } from './my-query.js';
+import { selectSql } from './my-sql.js';
+
+export type KillQuery = (threadId: number) => Promise<void>;
+
+export async function* readMyScan(
+  connection: mysql.Connection,
+  spec: ReadSpec,
+  decoder: MyBatchDecoder,
+  budget: ReadBudget,
+  options: ReadOptions,
+  killQuery: KillQuery,
+): AsyncGenerator<Batch> {
+  const sql = selectSql(spec.relation, spec.columns);
+  let paused = false;
+  /** Rows the parser had already read from the socket when it was paused. */
+  const pending: (Buffer | null)[][] = [];
+  let wake: (() => void) | undefined;
+  const full = () => decoder.rows >= budget.maxBatchRows || decoder.bytes >= budget.batchBytes;
+  const started = performance.now();
+  const statement = streamRows(connection, sql, [], (row) => {
+    if (paused) {
+      pending.push(row);
+      return;
+    }
+    decoder.appendRow(row);
+    if (full()) {
+      paused = true;
+      statement.pause();
+      wake?.();
+    }
+  });
+  let ended = false;
+  const done = statement.done.finally(() => {
+    ended = true;
+    wake?.();
+  });
+  // The statement's own rejection is awaited below; this keeps it from being reported as unhandled.
+  done.catch(() => undefined);
+  const onAbort = () => wake?.();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      if (!ended && !paused) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      if (ended) break;
+      yield decoder.take();
+      for (const row of pending.splice(0)) decoder.appendRow(row);
+      paused = full();
+      if (!paused) statement.resume();
+    }
+    const rows = await done;
+    options.onStatement?.({ sql, ms: performance.now() - started, rows });
+    if (decoder.rows > 0) yield decoder.take();
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (!ended) {
+      await killQuery(statement.threadId);
+      statement.resume();
+      await done.catch(() => undefined);
+    }
+  }
+}

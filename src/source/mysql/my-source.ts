@@ -1,0 +1,208 @@
+/**
+ * Layer: source/mysql. The MySQL/MariaDB Source: one connection returning raw bytes, a
+ * session pinned for the read (UTC, strict sql_mode, statement limit) and restored on
+ * every exit path. Keyed tables are read as short keyset pages; a relation without a
+ * usable key is refused unless the export opts into one unbounded statement.
+ */
+import type mysql from 'mysql2';
+import { RivetError } from '../../common/errors.js';
+import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
+import type { Batch } from '../../types/column-data.js';
+import type { ColumnSpec } from '../../types/rivet-type.js';
+import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import { throttle } from '../throttle.js';
+import { MyBatchDecoder } from './my-batch-decoder.js';
+import { connectMySql, type MyConnectionSpec } from './my-connect.js';
+import { describeMyRelation } from './my-describe.js';
+import { translateMyError } from './my-errors.js';
+import { readMyTableFacts } from './my-facts.js';
+import { readMyKeysetPages } from './my-keyset-reader.js';
+import { metaQuery } from './my-query.js';
+import { readMyScan } from './my-scan-reader.js';
+import {
+  detectFlavor,
+  type Flavor,
+  pinSession,
+  readSession,
+  type SessionValues,
+  type SqlRunner,
+} from './my-session.js';
+
+const PLANNING_STATEMENT_MS = 60_000;
+
+export class MySqlSource implements Source {
+  readonly engine = 'mysql';
+  readonly flavor: Flavor;
+  readonly #connection: mysql.Connection;
+  readonly #spec: MyConnectionSpec;
+  readonly #target: string;
+  #broken = false;
+
+  private constructor(connection: mysql.Connection, target: string, spec: MyConnectionSpec, flavor: Flavor) {
+    this.#connection = connection;
+    this.#target = target;
+    this.#spec = spec;
+    this.flavor = flavor;
+  }
+
+  static async open(spec: MyConnectionSpec): Promise<MySqlSource> {
+    const { connection, target } = await connectMySql(spec);
+    try {
+      return new MySqlSource(connection, target, spec, await detectFlavor(runner(connection)));
+    } catch (error) {
+      connection.destroy();
+      throw translateMyError(error, { target, doing: 'connecting to the source' });
+    }
+  }
+
+  get target(): string {
+    return this.#target;
+  }
+
+  /** The session variables Rivet pins, as they are now (tests assert they were restored). */
+  async sessionSnapshot(): Promise<SessionValues> {
+    return readSession(runner(this.#connection), this.flavor);
+  }
+
+  async describe(
+    relation: SourceRelation,
+    overrides: readonly ColumnOverride[],
+  ): Promise<readonly ColumnSpec[]> {
+    return this.#plan(`describing ${relationForHumans(relation)}`, () =>
+      describeMyRelation(this.#connection, relation, overrides),
+    );
+  }
+
+  async facts(relation: SourceRelation, columns: readonly ColumnSpec[]): Promise<TableFacts> {
+    return this.#plan(`reading catalog facts of ${relationForHumans(relation)}`, () =>
+      readMyTableFacts(this.#connection, relation, columns),
+    );
+  }
+
+  async *read(spec: ReadSpec, budget: ReadBudget, options: ReadOptions = {}): AsyncGenerator<Batch> {
+    const doing = `reading export '${spec.exportName}'`;
+    if (spec.strategy.kind !== 'keyset' && !spec.policy.allowUnboundedRead) throw refuseUnbounded(spec);
+    this.#assertUsable();
+    const db = runner(this.#connection);
+    let session: Awaited<ReturnType<typeof pinSession>> | undefined;
+    let inTransaction = false;
+    try {
+      session = await pinSession(db, this.flavor, budget.statementTimeoutMs);
+      if (spec.policy.consistentSnapshot) {
+        // Next transaction only: the session's own isolation level is left alone.
+        await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        await db.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+        inTransaction = true;
+      }
+      const decoder = new MyBatchDecoder(spec.columns, budget.maxValueBytes, spec.policy.zeroDates);
+      const batches =
+        spec.strategy.kind === 'keyset'
+          ? readMyKeysetPages(
+              this.#connection,
+              spec,
+              spec.strategy.key,
+              spec.strategy.index,
+              decoder,
+              budget,
+              options,
+            )
+          : readMyScan(this.#connection, spec, decoder, budget, options, (id) => this.#killQuery(id));
+      for await (const batch of batches) {
+        yield batch;
+        await throttle(budget, batch.length);
+      }
+      if (inTransaction) {
+        inTransaction = false;
+        await db.query('COMMIT');
+      }
+      for (const [column, count] of decoder.zeroDates) {
+        options.onWarning?.(`column '${column}': ${count} zero date(s) (0000-00-00) exported as NULL`);
+      }
+    } catch (error) {
+      throw translateMyError(error, { target: this.#target, doing });
+    } finally {
+      await this.#endRead(db, inTransaction, session);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#broken) return;
+    this.#broken = true;
+    await new Promise<void>((resolve) => this.#connection.end(() => resolve()));
+  }
+
+  /** Planning reads get their own statement limit, restored afterwards like a read's. */
+  async #plan<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    this.#assertUsable();
+    const db = runner(this.#connection);
+    let session: Awaited<ReturnType<typeof pinSession>> | undefined;
+    try {
+      session = await pinSession(db, this.flavor, PLANNING_STATEMENT_MS);
+      return await work();
+    } catch (error) {
+      throw translateMyError(error, { target: this.#target, doing });
+    } finally {
+      await this.#endRead(db, false, session);
+    }
+  }
+
+  /** Rolls back an open snapshot and restores the session; a connection that cannot is closed. */
+  async #endRead(
+    db: SqlRunner,
+    inTransaction: boolean,
+    session: { restore(): Promise<void> } | undefined,
+  ): Promise<void> {
+    try {
+      if (inTransaction) await db.query('ROLLBACK');
+      await session?.restore();
+    } catch {
+      this.#broken = true;
+      this.#connection.destroy();
+    }
+  }
+
+  #assertUsable(): void {
+    if (this.#broken) throw new Error('MySqlSource used after its connection was closed');
+  }
+
+  async #killQuery(threadId: number): Promise<void> {
+    const side = await connectMySql(this.#spec).catch(() => undefined);
+    if (side === undefined) {
+      // Without a side connection the statement cannot be stopped: drop ours instead.
+      this.#broken = true;
+      this.#connection.destroy();
+      return;
+    }
+    try {
+      await metaQuery(side.connection, `KILL QUERY ${Number(threadId)}`);
+    } finally {
+      side.connection.destroy();
+    }
+  }
+}
+
+function runner(connection: mysql.Connection): SqlRunner {
+  return {
+    query: async (sql, values) => [await metaQuery(connection, sql, values), undefined],
+  };
+}
+
+function refuseUnbounded(spec: ReadSpec): RivetError {
+  const what =
+    spec.relation.kind === 'table'
+      ? `table '${spec.relation.name}' has no unique index on NOT NULL integer or string columns`
+      : 'an export query has no key Rivet can page on';
+  return new RivetError(
+    'RIVET_SOURCE_NO_KEY',
+    `export '${spec.exportName}': ${what}, so it cannot be read in short keyset statements; the only other MySQL read is one SELECT held open for the whole relation (long statement, undo history kept on the server for its whole duration)`,
+    {
+      hint: 'add a primary key or a unique index on NOT NULL columns, or export the table (not a query); to accept the long statement set `allow_unbounded_read: true` on the export',
+    },
+  );
+}
+
+function relationForHumans(relation: SourceRelation): string {
+  return relation.kind === 'table'
+    ? `table ${relation.schema ? `${relation.schema}.` : ''}${relation.name}`
+    : 'the export query';
+}

@@ -1,0 +1,79 @@
+/**
+ * Layer: source/mysql. SQL text for MySQL/MariaDB reads: backtick identifiers, the
+ * select list (FLOAT widened to DOUBLE, `text` overrides cast to CHAR), and keyset
+ * predicates in the expanded OR form — MariaDB runs a row comparison `(a, b) > (?, ?)`
+ * as a full index scan, but the OR form as a range scan (checked with EXPLAIN).
+ */
+import type { KeyColumn, SourceRelation } from '../../contracts/run-plan.js';
+import type { ColumnSpec } from '../../types/rivet-type.js';
+
+export function quoteMyIdent(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+export function relationSql(relation: SourceRelation): string {
+  // Newlines keep a trailing `-- comment` in the user's SQL from swallowing the wrapper.
+  if (relation.kind === 'query') return `(\n${relation.sql}\n) AS _rivet`;
+  const name = quoteMyIdent(relation.name);
+  return relation.schema === undefined ? name : `${quoteMyIdent(relation.schema)}.${name}`;
+}
+
+/**
+ * How a column is selected: FLOAT is printed with 6 digits by the text protocol, so it
+ * is read widened to DOUBLE (exact); BIT(1) read as a number arrives as digits.
+ */
+function readExpression(spec: ColumnSpec): string {
+  const column = quoteMyIdent(spec.name);
+  if (spec.readAsText) return `CAST(${column} AS CHAR) AS ${column}`;
+  if (spec.type.kind === 'float32') return `(${column} + 0e0) AS ${column}`;
+  if (spec.type.kind === 'int16' && /^bit/i.test(spec.sourceType)) return `(${column} + 0) AS ${column}`;
+  return column;
+}
+
+export function selectList(columns: readonly ColumnSpec[]): string {
+  return columns.map(readExpression).join(', ');
+}
+
+export function selectSql(relation: SourceRelation, columns: readonly ColumnSpec[]): string {
+  return `SELECT ${selectList(columns)} FROM ${relationSql(relation)}`;
+}
+
+/** A key value of the last row read: integers inline (exact digits), text and bytes bound. */
+export type KeyBound = { readonly inline: string } | { readonly bind: string | Buffer };
+
+/**
+ * One keyset page: rows strictly after `after` in key order. For keys (a, b, c):
+ * `a > ? OR (a = ? AND b > ?) OR (a = ? AND b = ? AND c > ?)`. Integers are inlined
+ * because MySQL compares a BIGINT with a string parameter as DOUBLE (inexact past 2^53).
+ */
+export function keysetPage(
+  relation: SourceRelation,
+  columns: readonly ColumnSpec[],
+  key: readonly KeyColumn[],
+  index: string | undefined,
+  after: readonly KeyBound[] | undefined,
+  limit: number,
+): { sql: string; values: unknown[] } {
+  const names = key.map((k) => quoteMyIdent(k.name));
+  // FORCE INDEX: on a small or skewed table the optimizer may prefer a scan plus a sort,
+  // which turns every page into a full-table statement.
+  const from =
+    index === undefined
+      ? relationSql(relation)
+      : `${relationSql(relation)} FORCE INDEX (${quoteMyIdent(index)})`;
+  const select = `SELECT ${selectList(columns)} FROM ${from}`;
+  const order = ` ORDER BY ${names.join(', ')} LIMIT ${limit}`;
+  if (after === undefined) return { sql: `${select}${order}`, values: [] };
+  const values: unknown[] = [];
+  const operand = (bound: KeyBound): string => {
+    if ('inline' in bound) return bound.inline;
+    values.push(bound.bind);
+    return '?';
+  };
+  const terms = names.map((name, i) => {
+    const equal = names.slice(0, i).map((n, j) => `${n} = ${operand(after[j]!)}`);
+    return [...equal, `${name} > ${operand(after[i]!)}`].join(' AND ');
+  });
+  const where = terms.length === 1 ? terms[0]! : terms.map((t) => `(${t})`).join(' OR ');
+  return { sql: `${select} WHERE ${where}${order}`, values };
+}

@@ -1,0 +1,145 @@
+/**
+ * Layer: source/mysql. A MySQL/MariaDB result column (its protocol type, flags,
+ * length and decimals) → RivetType, plus the expression Rivet reads it with. Pure:
+ * the one place that decides which MySQL types Rivet exports and how.
+ */
+import { MAX_DECIMAL128_PRECISION, type RivetType } from '../../types/rivet-type.js';
+
+/** What the protocol says about one result column (mysql2's FieldPacket, trimmed). */
+export interface MyField {
+  readonly name: string;
+  readonly columnType: number;
+  readonly flags: number;
+  readonly columnLength: number;
+  readonly decimals: number;
+  readonly characterSet: number;
+}
+
+export type MyMapping =
+  | { readonly type: RivetType; readonly read: 'plain' | 'float-as-double' }
+  | { readonly unsupported: string };
+
+const UNSIGNED = 32;
+const ENUM_FLAG = 256;
+const SET_FLAG = 2048;
+const BINARY_CHARSET = 63;
+
+export const MY = {
+  DECIMAL: 0,
+  TINY: 1,
+  SHORT: 2,
+  LONG: 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  NULL: 6,
+  TIMESTAMP: 7,
+  LONGLONG: 8,
+  INT24: 9,
+  DATE: 10,
+  TIME: 11,
+  DATETIME: 12,
+  YEAR: 13,
+  NEWDATE: 14,
+  VARCHAR: 15,
+  BIT: 16,
+  JSON: 245,
+  NEWDECIMAL: 246,
+  ENUM: 247,
+  SET: 248,
+  TINY_BLOB: 249,
+  MEDIUM_BLOB: 250,
+  LONG_BLOB: 251,
+  BLOB: 252,
+  VAR_STRING: 253,
+  STRING: 254,
+  GEOMETRY: 255,
+} as const;
+
+const plain = (type: RivetType): MyMapping => ({ type, read: 'plain' });
+
+export function mapMyField(field: MyField): MyMapping {
+  const unsigned = (field.flags & UNSIGNED) !== 0;
+  switch (field.columnType) {
+    case MY.TINY:
+      // TINYINT(1) is MySQL's boolean; any other width is a small integer.
+      return plain(!unsigned && field.columnLength === 1 ? { kind: 'bool' } : { kind: 'int16' });
+    case MY.SHORT:
+      return plain(unsigned ? { kind: 'int32' } : { kind: 'int16' });
+    case MY.INT24:
+      return plain({ kind: 'int32' });
+    case MY.LONG:
+      return plain(unsigned ? { kind: 'int64' } : { kind: 'int32' });
+    case MY.LONGLONG:
+      // BIGINT UNSIGNED reaches 2^64-1: decimal(20,0) holds it exactly everywhere.
+      return plain(unsigned ? { kind: 'decimal', precision: 20, scale: 0 } : { kind: 'int64' });
+    case MY.DECIMAL:
+    case MY.NEWDECIMAL:
+      return mapDecimal(field, unsigned);
+    case MY.FLOAT:
+      // The text protocol prints FLOAT with 6 significant digits: read it widened to DOUBLE.
+      return { type: { kind: 'float32' }, read: 'float-as-double' };
+    case MY.DOUBLE:
+      return plain({ kind: 'float64' });
+    case MY.BIT:
+      return plain(field.columnLength === 1 ? { kind: 'bool' } : { kind: 'binary' });
+    case MY.DATE:
+    case MY.NEWDATE:
+      return plain({ kind: 'date' });
+    case MY.DATETIME:
+      return plain({ kind: 'timestamp', utc: false });
+    case MY.TIMESTAMP:
+      return plain({ kind: 'timestamp', utc: true });
+    case MY.TIME:
+      // Signed and up to ±838 hours: a duration, not a time of day.
+      return plain({ kind: 'interval' });
+    case MY.YEAR:
+      return plain({ kind: 'int16' });
+    case MY.JSON:
+      return plain({ kind: 'json' });
+    case MY.ENUM:
+      return plain({ kind: 'enum' });
+    case MY.SET:
+      return plain({ kind: 'utf8' });
+    case MY.VARCHAR:
+    case MY.VAR_STRING:
+    case MY.STRING:
+    case MY.TINY_BLOB:
+    case MY.MEDIUM_BLOB:
+    case MY.LONG_BLOB:
+    case MY.BLOB:
+      return mapString(field);
+    case MY.NULL:
+      return plain({ kind: 'utf8' });
+    case MY.GEOMETRY:
+      return { unsupported: 'GEOMETRY has no exact mapping yet' };
+    default:
+      return { unsupported: `column type ${field.columnType} has no exact mapping yet` };
+  }
+}
+
+function mapString(field: MyField): MyMapping {
+  if (field.characterSet === BINARY_CHARSET) return plain({ kind: 'binary' });
+  if ((field.flags & ENUM_FLAG) !== 0) return plain({ kind: 'enum' });
+  if ((field.flags & SET_FLAG) !== 0) return plain({ kind: 'utf8' });
+  return plain({ kind: 'utf8' });
+}
+
+/** DECIMAL(p,s): the protocol's length counts digits, the point (if s > 0) and the sign (if signed). */
+function mapDecimal(field: MyField, unsigned: boolean): MyMapping {
+  const scale = field.decimals;
+  const precision = field.columnLength - (scale > 0 ? 1 : 0) - (unsigned ? 0 : 1);
+  if (precision > MAX_DECIMAL128_PRECISION) {
+    return { unsupported: `decimal(${precision},${scale}) exceeds the Decimal128 precision of 38` };
+  }
+  return plain({ kind: 'decimal', precision: Math.max(precision, 1), scale });
+}
+
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(MY).map(([name, code]) => [code, name.toLowerCase().replace('_', '')]),
+);
+
+/** A readable type name from the protocol alone (query columns have no declared type). */
+export function protocolTypeName(field: MyField): string {
+  const base = TYPE_NAMES.get(field.columnType) ?? `type ${field.columnType}`;
+  return (field.flags & UNSIGNED) !== 0 ? `${base} unsigned` : base;
+}
