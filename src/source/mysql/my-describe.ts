@@ -10,14 +10,10 @@ import { RivetError } from '../../common/errors.js';
 import type { SourceRelation } from '../../contracts/run-plan.js';
 import { type ColumnSpec, MAX_DECIMAL128_PRECISION, type RivetType } from '../../types/rivet-type.js';
 import type { ColumnOverride } from '../source.js';
+import { type DeclaredColumn, parseCreateTable } from './my-create-table.js';
 import { fieldsOf, type MyFieldPacket, metaQuery } from './my-query.js';
-import { relationSql } from './my-sql.js';
+import { quoteMyIdent, relationSql } from './my-sql.js';
 import { MY, type MyField, mapMyField, protocolTypeName } from './my-type-map.js';
-
-interface Declared {
-  readonly columnType: string;
-  readonly json: boolean;
-}
 
 export async function describeMyRelation(
   connection: mysql.Connection,
@@ -122,42 +118,23 @@ async function originsOf(
 async function declaredColumns(
   connection: mysql.Connection,
   origins: readonly Origin[],
-): Promise<Map<string, Declared>> {
-  const tables = new Map<string, [string, string]>();
+): Promise<Map<string, DeclaredColumn>> {
+  const tables = new Map<string, Origin>();
   for (const origin of origins) {
-    if (origin.table !== '' && origin.column !== '')
-      tables.set(JSON.stringify([origin.schema, origin.table]), [origin.schema, origin.table]);
+    if (origin.table !== '' && origin.column !== '') tables.set(originKey({ ...origin, column: '' }), origin);
   }
-  if (tables.size === 0) return new Map();
-  const pairs = [...tables.values()];
-  const inList = pairs.map(() => '(?, ?)').join(', ');
-  const columns = await metaQuery<{ s: string; t: string; name: string; type: string }>(
-    connection,
-    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type FROM information_schema.COLUMNS
-      WHERE (TABLE_SCHEMA, TABLE_NAME) IN (${inList})`,
-    pairs.flat(),
-  );
-  // MariaDB stores JSON as LONGTEXT with CHECK (json_valid(`col`)); MySQL has a real JSON type.
-  const checks = await metaQuery<{ s: string; t: string; clause: string }>(
-    connection,
-    `SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS t, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS
-      WHERE (CONSTRAINT_SCHEMA, TABLE_NAME) IN (${inList})`,
-    pairs.flat(),
-  ).catch(() => []);
-  const json = new Set(
-    checks.map((c) => {
-      const column = /^json_valid\(`((?:[^`]|``)+)`\)$/i
-        .exec(String(c.clause).trim())?.[1]
-        ?.replace(/``/g, '`');
-      return originKey({ schema: String(c.s), table: String(c.t), column: column ?? '' });
-    }),
-  );
-  return new Map(
-    columns.map((c) => {
-      const key = originKey({ schema: String(c.s), table: String(c.t), column: String(c.name) });
-      return [key, { columnType: String(c.type), json: json.has(key) }];
-    }),
-  );
+  const declared = new Map<string, DeclaredColumn>();
+  for (const { schema, table } of tables.values()) {
+    const name = schema === '' ? quoteMyIdent(table) : `${quoteMyIdent(schema)}.${quoteMyIdent(table)}`;
+    // A view (or a table dropped meanwhile) has no column declarations to offer.
+    const rows = await metaQuery(connection, `SHOW CREATE TABLE ${name}`).catch(() => []);
+    const text = rows[0]?.['Create Table'];
+    if (typeof text !== 'string') continue;
+    for (const [column, found] of parseCreateTable(text)) {
+      declared.set(originKey({ schema, table, column }), found);
+    }
+  }
+  return declared;
 }
 
 const DECIMAL_OVERRIDE = /^(?:decimal|numeric)\(\s*(\d+)\s*,\s*(\d+)\s*\)$/i;
