@@ -2,10 +2,12 @@
 /**
  * Rivet benchmark harness (plain Node ESM, no build step).
  *
- *   npm run bench [-- --rows-wide 2000000 --rows-narrow 10240000 --runs 3 --only wide|narrow --profile fast]
+ *   npm run bench [-- --rows-wide 2000000 --rows-narrow 10240000 --runs 3 --only wide|narrow
+ *                     --engine postgres|mariadb|all --profile fast]
  *
- * Seeds perf-anchors §3 fixtures into database rivet_bench, then runs Rivet (parquet zstd, csv)
- * beside two psql baselines (\copy csv, COPY binary → /dev/null) under /usr/bin/time -v,
+ * Seeds perf-anchors §3 fixtures into database rivet_bench on PostgreSQL and MariaDB, then
+ * runs Rivet (parquet zstd, csv) beside baselines under /usr/bin/time -v — PG: psql \copy csv,
+ * COPY binary → /dev/null; MariaDB: mysql2 query().stream(), mydumper -t 2 —
  * 1 discarded warm-up + N measured runs each, and reports medians to stdout and
  * bench/results/<YYYY-MM-DD>.md. See `--help`.
  */
@@ -23,9 +25,25 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { HELP, parseArgs, UsageError } from './lib/args.mjs';
 import { seedFixtures, tableSizes } from './lib/fixtures.mjs';
+import {
+  ensureDatabaseAndUser,
+  MY_BENCH_USER,
+  MY_DB,
+  mariadbTableSizes,
+  seedMariadbFixtures,
+} from './lib/mariadb-fixtures.mjs';
+import {
+  enableSlowLog,
+  readSlowLog,
+  readTmpDiskTables,
+  restoreLeftover,
+  truncateSlowLog,
+  waitForIdleUser,
+} from './lib/mariadb-measure.mjs';
 import {
   fileSize,
   killCurrentChild,
@@ -36,7 +54,14 @@ import {
   TIME_BIN,
   waitForIdle,
 } from './lib/measure.mjs';
-import { aggregate, fixtureSection, METRIC_NOTES } from './lib/report.mjs';
+import {
+  aggregate,
+  fixtureSection,
+  MARIADB_METRIC_NOTES,
+  METRIC_NOTES,
+  mariadbAggregate,
+  mariadbFixtureSection,
+} from './lib/report.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH_DIR, '..');
@@ -53,19 +78,32 @@ const PG_LOG = '/var/log/postgresql/postgresql-15-main.log';
 const SOURCE_URL = `postgresql://${USER}@${HOST}:${PORT}/${DB}`;
 const PSQL_CONN = ['-X', '-h', HOST, '-p', String(PORT), '-U', USER, '-d', DB];
 
+// MariaDB: the harness connects as root (seeding, slow log, counters); every measured case
+// connects as MY_BENCH_USER so mysql.slow_log can be filtered by user.
+const MY_HOST = '127.0.0.1';
+const MY_PORT = 3306;
+const MY_ADMIN = 'root';
+const MY_SOURCE_URL = `mysql://${MY_BENCH_USER}@${MY_HOST}:${MY_PORT}/${MY_DB}`;
+/** Previous slow-log globals while the bench has them changed (repaired on the next start). */
+const MY_SAVED_GLOBALS = join(WORK, 'mariadb-saved-globals.json');
+const MYSQL2_STREAM = join(BENCH_DIR, 'baselines', 'mysql2-stream.mjs');
+/** perf-anchors §5.4 MY-D1 `-r 500000`: without -r mydumper 0.10 reads one table in one thread. */
+const MYDUMPER_CHUNK_ROWS = 500_000;
+
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 class BenchError extends Error {}
 
 // ───────────────────────────── setup ─────────────────────────────
 
-function preflight() {
+function preflight(opts) {
   if (!existsSync(MAIN_JS)) throw new BenchError(`${MAIN_JS} not found — run \`npm run build\` first`);
   try {
     accessSync(TIME_BIN, constants.X_OK);
   } catch {
     throw new BenchError(`${TIME_BIN} is missing (GNU time is needed for peak RSS)`);
   }
+  if (opts.engine === 'mariadb') return;
   try {
     accessSync(PG_LOG, constants.R_OK);
   } catch {
@@ -112,10 +150,10 @@ function sh(cmd, args) {
   }
 }
 
-async function environment(admin) {
+/** Machine, Node and Rivet facts shared by both engines. */
+function commonEnvironment() {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   const cpu = cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1]?.trim() ?? 'unknown';
-  const setting = async (name) => (await admin.query(`SHOW ${name}`)).rows[0][name];
   const gitHead = sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
   const gitDirty = sh('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', 'src']);
   // Node's own floor: peak RSS of an empty node process.
@@ -132,14 +170,46 @@ async function environment(admin) {
     nproc: sh('nproc', []),
     cpu,
     node: process.version,
-    psql: sh('psql', ['--version']),
-    server: await setting('server_version'),
-    workMem: await setting('work_mem'),
-    sharedBuffers: await setting('shared_buffers'),
     rivet: sh(process.execPath, [MAIN_JS, '--version']),
     git:
       gitHead === 'unknown' ? 'unknown' : `${gitHead}${gitDirty === '' ? '' : ' + uncommitted src/ changes'}`,
     nodeFloorMiB: nodeFloor,
+  };
+}
+
+async function pgEnvironment(admin) {
+  const setting = async (name) => (await admin.query(`SHOW ${name}`)).rows[0][name];
+  return {
+    psql: sh('psql', ['--version']),
+    server: await setting('server_version'),
+    workMem: await setting('work_mem'),
+    sharedBuffers: await setting('shared_buffers'),
+  };
+}
+
+async function mariadbEnvironment(my) {
+  const [rows] = await my.query(
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'innodb_buffer_pool_size', 'tmp_table_size', 'max_heap_table_size', 'innodb_flush_method', 'max_allowed_packet')",
+  );
+  const v = Object.fromEntries(rows.map((r) => [r.Variable_name, r.Value]));
+  const mib = (x) => `${(Number(x) / 1024 / 1024).toFixed(0)} MB`;
+  let mysql2Version = 'unknown';
+  try {
+    mysql2Version = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'mysql2', 'package.json'), 'utf8'),
+    ).version;
+  } catch {
+    // keep 'unknown'
+  }
+  return {
+    server: v.version ?? 'unknown',
+    bufferPool: mib(v.innodb_buffer_pool_size),
+    tmpTableSize: mib(v.tmp_table_size),
+    maxHeapTableSize: mib(v.max_heap_table_size),
+    maxAllowedPacket: mib(v.max_allowed_packet),
+    flushMethod: v.innodb_flush_method ?? 'unknown',
+    mysql2: mysql2Version,
+    mydumper: mydumperPath() === undefined ? 'not installed' : sh('mydumper', ['--version']),
   };
 }
 
@@ -149,20 +219,24 @@ function yamlString(s) {
   return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
 }
 
-function writeRivetConfig(exportName, table, format, profile) {
-  const dir = join(WORK, 'cfg', `${exportName}-${format}`);
+function writeRivetConfig(exportName, table, format, profile, engine = 'postgres') {
+  const slug = `${engine === 'postgres' ? '' : `${engine}-`}${exportName}-${format}`;
+  const dir = join(WORK, 'cfg', slug);
   mkdirSync(dir, { recursive: true });
-  const outDir = join(WORK, 'out', `${exportName}-${format}`);
+  const outDir = join(WORK, 'out', slug);
+  const source =
+    engine === 'postgres'
+      ? ['  type: postgres', `  url: ${yamlString(SOURCE_URL)}`]
+      : ['  type: mysql', `  url: ${yamlString(MY_SOURCE_URL)}`];
   const lines = [
     '# generated by bench/run-bench.mjs — overwritten on every run',
     'source:',
-    '  type: postgres',
-    `  url: ${yamlString(SOURCE_URL)}`,
+    ...source,
     '  tuning:',
     `    profile: ${profile}`,
     'exports:',
     `  - name: ${exportName}`,
-    `    table: public.${table}`,
+    ...(engine === 'postgres' ? [`    table: public.${table}`] : ['    mode: full', `    table: ${table}`]),
     `    format: ${format}`,
     ...(format === 'parquet' ? ['    compression: zstd'] : []),
     '    destination:',
@@ -229,6 +303,103 @@ function buildCases(fixture, opts, sizes) {
   return cases;
 }
 
+function mydumperPath() {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir === '') continue;
+    const p = join(dir, 'mydumper');
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+/** perf-anchors §5.4: mydumper comes from Debian; one `apt-get install` try per run, then a skip. */
+function ensureMydumper() {
+  if (mydumperPath() !== undefined) return undefined;
+  log('mydumper is not on PATH — trying `apt-get install -y mydumper` once …');
+  try {
+    execFileSync('apt-get', ['install', '-y', '-q', 'mydumper'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      timeout: 300_000,
+    });
+  } catch (error) {
+    const why = String(error.stderr ?? error.message)
+      .trim()
+      .split('\n')
+      .at(-1);
+    return `mydumper not on PATH and \`apt-get install -y mydumper\` failed (${why})`;
+  }
+  return mydumperPath() === undefined ? 'mydumper still not on PATH after apt-get install' : undefined;
+}
+
+function buildMariadbCases(fixture, opts, sizes, mydumperSkip) {
+  const { name, table } = fixture;
+  const base = { table, rows: sizes[table].rows, logicalBytes: sizes[table].logical_bytes, runs: [] };
+  const cases = [];
+  for (const [format, label] of [
+    ['parquet', 'rivet → parquet zstd'],
+    ['csv', 'rivet → csv'],
+  ]) {
+    const cfg = writeRivetConfig(name, table, format, opts.profile, 'mariadb');
+    cases.push({
+      ...base,
+      id: `rivet-${format}`,
+      label,
+      kind: 'rivet',
+      ...cfg,
+      argv: [process.execPath, MAIN_JS, 'run', '-c', cfg.cfgPath],
+      runs: [],
+    });
+  }
+  cases.push({
+    ...base,
+    id: 'mysql2-stream',
+    label: 'mysql2 stream → NDJSON → /dev/null',
+    kind: 'mysql2-stream',
+    stdoutToDevNull: true,
+    argv: [process.execPath, MYSQL2_STREAM, '--url', MY_SOURCE_URL, '--table', table],
+    runs: [],
+  });
+  const dumpDir = join(WORK, 'out', `mariadb-${name}-mydumper`);
+  cases.push({
+    ...base,
+    id: 'mydumper',
+    label: `mydumper -t 2 -r ${MYDUMPER_CHUNK_ROWS.toLocaleString('en-US')} -k`,
+    kind: 'mydumper',
+    outDir: dumpDir,
+    skip: mydumperSkip,
+    argv: [
+      'mydumper',
+      ...['-h', MY_HOST, '-P', String(MY_PORT), '-u', MY_BENCH_USER],
+      // mydumper 0.10: -T takes the bare table name together with -B (`db.table` matches nothing).
+      // -k: no FLUSH TABLES WITH READ LOCK — rivet_bench has no RELOAD privilege, and each
+      // thread still reads inside its own START TRANSACTION WITH CONSISTENT SNAPSHOT.
+      ...['-B', MY_DB, '-T', table],
+      ...['-t', '2', '-r', String(MYDUMPER_CHUNK_ROWS), '-k', '-v', '2'],
+      ...['-o', dumpDir],
+    ],
+    runs: [],
+  });
+  return cases;
+}
+
+function dirBytes(dir) {
+  let total = 0;
+  let files = 0;
+  if (!existsSync(dir)) return { total, files };
+  for (const f of readdirSync(dir, { withFileTypes: true })) {
+    if (!f.isFile()) continue;
+    total += fileSize(join(dir, f.name));
+    files++;
+  }
+  return { total, files };
+}
+
 function cleanOutputs(kase) {
   if (kase.outDir) rmSync(kase.outDir, { recursive: true, force: true });
   if (kase.outFile) rmSync(kase.outFile, { force: true });
@@ -252,6 +423,21 @@ function tail(path, lines = 15) {
     return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
     return '(no output)';
+  }
+}
+
+function checkRivetSummary(kase, run, problems) {
+  const summary = readRivetSummary(kase.cfgDir);
+  run.summary = summary;
+  if (summary === undefined) {
+    problems.push(`no summary.json under ${join(kase.cfgDir, '.rivet', 'runs')}`);
+  } else {
+    if (summary.status !== 'success') {
+      problems.push(`summary status '${summary.status}': [${summary.error_code}] ${summary.error_message}`);
+    }
+    if (summary.total_rows !== kase.rows) {
+      problems.push(`summary total_rows ${summary.total_rows} ≠ expected ${kase.rows}`);
+    }
   }
 }
 
@@ -298,18 +484,7 @@ async function runCase(kase, fixtureName, index, warmup, admin) {
   }
   if (stmts.count === 0) problems.push(`no '@${DB}' duration lines appeared in ${PG_LOG}`);
   if (kase.kind === 'rivet') {
-    const summary = readRivetSummary(kase.cfgDir);
-    run.summary = summary;
-    if (summary === undefined) {
-      problems.push(`no summary.json under ${join(kase.cfgDir, '.rivet', 'runs')}`);
-    } else {
-      if (summary.status !== 'success') {
-        problems.push(`summary status '${summary.status}': [${summary.error_code}] ${summary.error_message}`);
-      }
-      if (summary.total_rows !== kase.rows) {
-        problems.push(`summary total_rows ${summary.total_rows} ≠ expected ${kase.rows}`);
-      }
-    }
+    checkRivetSummary(kase, run, problems);
   } else if (kase.kind === 'psql-csv' && res.code === 0) {
     const out = readFileSync(stdoutPath, 'utf8');
     const copied = Number(out.match(/COPY (\d+)/)?.[1]);
@@ -329,6 +504,201 @@ async function runCase(kase, fixtureName, index, warmup, admin) {
   return run;
 }
 
+/**
+ * One MariaDB run: truncate mysql.slow_log, read Created_tmp_disk_tables, run under
+ * time -v, wait until user rivet_bench has no connection left, then read the counter
+ * again and the slow log (longest query_time, statement count).
+ */
+async function runMariadbCase(kase, fixture, index, warmup, my) {
+  const tag = `mariadb/${fixture.name}/${kase.id}/${warmup ? 'warmup' : `run${index}`}`;
+  const logBase = join(WORK, 'logs', tag.replace(/\//g, '__'));
+  const stdoutPath = kase.stdoutToDevNull ? '/dev/null' : `${logBase}.stdout`;
+  const stderrPath = `${logBase}.stderr`;
+  cleanOutputs(kase);
+  await waitForIdleUser(my, MY_BENCH_USER, 5_000);
+  await truncateSlowLog(my);
+  const tmpBefore = await readTmpDiskTables(my);
+  const res = await runTimed(kase.argv, {
+    timeFile: `${logBase}.time`,
+    stdoutPath,
+    stderrPath,
+    cwd: ROOT,
+    env: process.env,
+  });
+  const idle = await waitForIdleUser(my, MY_BENCH_USER);
+  const tmpAfter = await readTmpDiskTables(my);
+  const stmts = await readSlowLog(my, MY_BENCH_USER);
+  const run = {
+    index,
+    warmup,
+    ok: true,
+    code: res.code,
+    signal: res.signal,
+    wallS: res.wallS,
+    maxRssMiB: res.time.maxRssKiB === undefined ? undefined : res.time.maxRssKiB / 1024,
+    cpuS: (res.time.userS ?? 0) + (res.time.sysS ?? 0),
+    longestMs: stmts.maxMs,
+    longestSql: stmts.maxSql,
+    serverStatements: stmts.count,
+    tmpDiskTables: tmpAfter - tmpBefore,
+  };
+  const problems = [];
+  if (!idle) problems.push(`connections of ${MY_BENCH_USER} still open 15 s after the process exited`);
+  if (res.code !== 0) {
+    problems.push(
+      `exited with ${res.code === null ? `signal ${res.signal}` : `code ${res.code}`}\n--- stderr (tail) ---\n${tail(stderrPath)}`,
+    );
+  }
+  if (stmts.count === 0) problems.push(`no statements of '${MY_BENCH_USER}' appeared in mysql.slow_log`);
+  if (kase.kind === 'rivet') {
+    checkRivetSummary(kase, run, problems);
+  } else if (kase.kind === 'mysql2-stream' && res.code === 0) {
+    const last = tail(stderrPath, 1);
+    let rows;
+    try {
+      rows = JSON.parse(last).rows;
+    } catch {
+      rows = undefined;
+    }
+    if (rows !== kase.rows) problems.push(`mysql2-stream reported '${last}', expected ${kase.rows} rows`);
+  } else if (kase.kind === 'mydumper' && res.code === 0) {
+    const { total, files } = dirBytes(kase.outDir);
+    run.outBytes = total;
+    run.outFiles = files;
+    const data = existsSync(kase.outDir)
+      ? readdirSync(kase.outDir).filter((f) => f.startsWith(`${MY_DB}.${kase.table}.`) && f.endsWith('.sql'))
+      : [];
+    if (data.length === 0) problems.push(`no ${MY_DB}.${kase.table}.*.sql data file in ${kase.outDir}`);
+  }
+  cleanOutputs(kase);
+  if (problems.length > 0) {
+    run.ok = false;
+    run.error = problems.join('; ');
+  }
+  const rss = run.maxRssMiB === undefined ? '?' : run.maxRssMiB.toFixed(1);
+  const ms = stmts.maxMs === undefined ? '?' : stmts.maxMs.toFixed(1);
+  log(
+    `${tag.padEnd(52)} ${run.ok ? 'ok  ' : 'FAIL'} wall ${res.wallS.toFixed(2)} s, RSS ${rss} MB, longest stmt ${ms} ms (${stmts.count} stmts), tmp disk Δ ${run.tmpDiskTables}`,
+  );
+  if (!run.ok) log(`  ✗ ${run.error.replace(/\n/g, '\n    ')}`);
+  return run;
+}
+
+// ───────────────────────────── engines ─────────────────────────────
+
+/**
+ * Each engine: seeds its fixtures and builds its cases up front, then
+ * `begin()` (server-side logging on) → runCase … → `end()` (logging restored;
+ * idempotent, also called from the signal handler and the final cleanup).
+ */
+async function setupPostgres(opts) {
+  const admin = await connect('postgres');
+  let loggingOn = false;
+  const resetLogging = async () => {
+    if (!loggingOn) return;
+    try {
+      await admin.query(`ALTER DATABASE ${DB} RESET log_min_duration_statement`);
+      loggingOn = false;
+      log(`ALTER DATABASE ${DB} RESET log_min_duration_statement`);
+    } catch (error) {
+      log(`WARNING: could not reset log_min_duration_statement on ${DB}: ${error.message}`);
+    }
+  };
+  const engine = {
+    name: 'postgres',
+    fixtures: [],
+    end: resetLogging,
+    close: () => admin.end().catch(() => {}),
+  };
+  await ensureDatabase(admin);
+  // Clear a leftover from an interrupted run before we seed (seeding would be logged otherwise).
+  await admin.query(`ALTER DATABASE ${DB} RESET log_min_duration_statement`);
+
+  const fixtures = [];
+  if (opts.only !== 'narrow') {
+    fixtures.push({ name: 'wide', table: 'content_items', half: 'wide_half', rows: opts.rowsWide });
+  }
+  if (opts.only !== 'wide') fixtures.push({ name: 'narrow', table: 'bench_narrow', rows: opts.rowsNarrow });
+
+  const bench = await connect(DB);
+  let sizes;
+  try {
+    const rebuilt = await seedFixtures(bench, opts);
+    const tables = [];
+    if (opts.only !== 'narrow') {
+      tables.push(['content_items', opts.rowsWide], ['wide_half', Math.floor(opts.rowsWide / 2)]);
+    }
+    if (opts.only !== 'wide') tables.push(['bench_narrow', opts.rowsNarrow]);
+    sizes = await tableSizes(bench, tables, rebuilt, join(WORK, 'fixtures.json'));
+  } finally {
+    await bench.end();
+  }
+  for (const f of fixtures) {
+    f.engine = 'postgres';
+    f.logicalBytes = sizes[f.table].logical_bytes;
+    f.diskBytes = sizes[f.table].disk_bytes;
+    f.cases = buildCases(f, opts, sizes);
+  }
+  engine.fixtures = fixtures;
+  engine.env = await pgEnvironment(admin);
+  engine.begin = async () => {
+    await admin.query(`ALTER DATABASE ${DB} SET log_min_duration_statement = 0`);
+    loggingOn = true;
+    log(`ALTER DATABASE ${DB} SET log_min_duration_statement = 0 (reset at the end)`);
+  };
+  engine.runCase = (kase, f, index, warmup) => runCase(kase, f.name, index, warmup, admin);
+  return engine;
+}
+
+async function setupMariadb(opts) {
+  let my;
+  try {
+    my = await mysql.createConnection({ host: MY_HOST, port: MY_PORT, user: MY_ADMIN, password: '' });
+  } catch (error) {
+    throw new BenchError(`cannot connect to MariaDB ${MY_HOST}:${MY_PORT} as ${MY_ADMIN}: ${error.message}`);
+  }
+  let restore = async () => {};
+  const engine = {
+    name: 'mariadb',
+    fixtures: [],
+    end: () => restore(),
+    close: () => my.end().catch(() => {}),
+  };
+  try {
+    await restoreLeftover(my, MY_SAVED_GLOBALS);
+    await ensureDatabaseAndUser(my);
+    const { seedSeconds } = await seedMariadbFixtures(my, opts);
+    const fixtures = [];
+    if (opts.only !== 'narrow') fixtures.push({ name: 'wide', table: 'content_items', rows: opts.rowsWide });
+    if (opts.only !== 'wide') fixtures.push({ name: 'narrow', table: 'bench_narrow', rows: opts.rowsNarrow });
+    const sizes = await mariadbTableSizes(
+      my,
+      fixtures.map((f) => [f.table, f.rows]),
+    );
+    const mydumperSkip = ensureMydumper();
+    if (mydumperSkip) log(`mydumper cases will be skipped: ${mydumperSkip}`);
+    for (const f of fixtures) {
+      f.engine = 'mariadb';
+      f.logicalBytes = sizes[f.table].logical_bytes;
+      f.diskBytes = sizes[f.table].disk_bytes;
+      f.seedSeconds = seedSeconds[f.table];
+      f.seededAt = sizes[f.table].seeded_at;
+      f.lastSeedSeconds = sizes[f.table].seed_seconds;
+      f.cases = buildMariadbCases(f, opts, sizes, mydumperSkip);
+    }
+    engine.fixtures = fixtures;
+    engine.env = await mariadbEnvironment(my);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  engine.begin = async () => {
+    restore = await enableSlowLog(my, MY_SAVED_GLOBALS);
+  };
+  engine.runCase = (kase, f, index, warmup) => runMariadbCase(kase, f, index, warmup, my);
+  return engine;
+}
+
 // ───────────────────────────── main ─────────────────────────────
 
 async function main() {
@@ -346,21 +716,13 @@ async function main() {
     process.stdout.write(HELP);
     return 0;
   }
-  preflight();
+  preflight(opts);
   for (const d of ['logs', 'out', 'cfg']) mkdirSync(join(WORK, d), { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
 
-  const admin = await connect('postgres');
-  let loggingOn = false;
-  const resetLogging = async () => {
-    if (!loggingOn) return;
-    try {
-      await admin.query(`ALTER DATABASE ${DB} RESET log_min_duration_statement`);
-      loggingOn = false;
-      log(`ALTER DATABASE ${DB} RESET log_min_duration_statement`);
-    } catch (error) {
-      log(`WARNING: could not reset log_min_duration_statement on ${DB}: ${error.message}`);
-    }
+  const engines = [];
+  const restoreAll = async () => {
+    for (const e of engines) await e.end();
   };
   let interrupted = false;
   const onSignal = (sig) => {
@@ -368,84 +730,63 @@ async function main() {
     interrupted = true;
     log(`${sig} received — stopping the running case and restoring settings`);
     killCurrentChild();
-    resetLogging().finally(() => {
-      admin.end().catch(() => {});
-      process.exit(sig === 'SIGINT' ? 130 : 143);
+    restoreAll().finally(() => {
+      Promise.all(engines.map((e) => e.close())).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
     });
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
-    await ensureDatabase(admin);
-    // Clear a leftover from an interrupted run before we seed (seeding would be logged otherwise).
-    await admin.query(`ALTER DATABASE ${DB} RESET log_min_duration_statement`);
-
-    const fixtures = [];
-    if (opts.only !== 'narrow') {
-      fixtures.push({ name: 'wide', table: 'content_items', half: 'wide_half', rows: opts.rowsWide });
-    }
-    if (opts.only !== 'wide') fixtures.push({ name: 'narrow', table: 'bench_narrow', rows: opts.rowsNarrow });
-
-    const bench = await connect(DB);
-    let sizes;
-    try {
-      const rebuilt = await seedFixtures(bench, opts);
-      const tables = [];
-      if (opts.only !== 'narrow') {
-        tables.push(['content_items', opts.rowsWide], ['wide_half', Math.floor(opts.rowsWide / 2)]);
-      }
-      if (opts.only !== 'wide') tables.push(['bench_narrow', opts.rowsNarrow]);
-      sizes = await tableSizes(bench, tables, rebuilt, join(WORK, 'fixtures.json'));
-    } finally {
-      await bench.end();
-    }
-    for (const f of fixtures) {
-      f.logicalBytes = sizes[f.table].logical_bytes;
-      f.diskBytes = sizes[f.table].disk_bytes;
-      f.cases = buildCases(f, opts, sizes);
-    }
-    const env = await environment(admin);
+    // Seed everything first, so no measured run shares the box with a seeding.
+    if (opts.engine !== 'mariadb') engines.push(await setupPostgres(opts));
+    if (opts.engine !== 'postgres') engines.push(await setupMariadb(opts));
+    const env = { ...commonEnvironment() };
+    for (const e of engines) env[e.name] = e.env;
     const startedAt = new Date();
 
-    await admin.query(`ALTER DATABASE ${DB} SET log_min_duration_statement = 0`);
-    loggingOn = true;
-    log(`ALTER DATABASE ${DB} SET log_min_duration_statement = 0 (reset at the end)`);
-
-    for (const f of fixtures) {
-      log(`── fixture ${f.name}: ${f.table}, ${f.rows.toLocaleString('en-US')} rows ──`);
-      // Rounds interleave the cases so slow drift (cache, checkpoints) hits them all alike.
-      for (let round = 0; round < opts.warmup + opts.runs; round++) {
-        const warmup = round < opts.warmup;
+    for (const e of engines) {
+      await e.begin();
+      for (const f of e.fixtures) {
+        const prefix = e.name === 'postgres' ? '' : `${e.name} `;
+        log(`── fixture ${prefix}${f.name}: ${f.table}, ${f.rows.toLocaleString('en-US')} rows ──`);
         for (const kase of f.cases) {
-          if (kase.failed) continue;
-          let run;
-          try {
-            run = await runCase(kase, f.name, round - opts.warmup + 1, warmup, admin);
-          } catch (error) {
-            if (interrupted) throw error;
-            log(`${f.name}/${kase.id}: harness error — ${error.message}`);
-            run = {
-              index: round - opts.warmup + 1,
-              warmup,
-              ok: false,
-              error: `harness error: ${error.message}`,
-            };
-          }
-          kase.runs.push(run);
-          if (!run.ok) {
-            kase.failed = true;
-            kase.error = run.error
-              .replace(/\s*\n\s*/g, ' ⏎ ')
-              .replace(/--- stderr \(tail\) --- ⏎ /, 'stderr: ')
-              .slice(0, 400);
+          if (kase.skip) log(`${prefix}${f.name}/${kase.id}: skipped — ${kase.skip}`);
+        }
+        // Rounds interleave the cases so slow drift (cache, checkpoints) hits them all alike.
+        for (let round = 0; round < opts.warmup + opts.runs; round++) {
+          const warmup = round < opts.warmup;
+          for (const kase of f.cases) {
+            if (kase.failed || kase.skip) continue;
+            let run;
+            try {
+              run = await e.runCase(kase, f, round - opts.warmup + 1, warmup);
+            } catch (error) {
+              if (interrupted) throw error;
+              log(`${prefix}${f.name}/${kase.id}: harness error — ${error.message}`);
+              run = {
+                index: round - opts.warmup + 1,
+                warmup,
+                ok: false,
+                error: `harness error: ${error.message}`,
+              };
+            }
+            kase.runs.push(run);
+            if (!run.ok) {
+              kase.failed = true;
+              kase.error = run.error
+                .replace(/\s*\n\s*/g, ' ⏎ ')
+                .replace(/--- stderr \(tail\) --- ⏎ /, 'stderr: ')
+                .slice(0, 400);
+            }
           }
         }
       }
+      await e.end();
     }
-    await resetLogging();
 
-    const report = renderReport(opts, env, fixtures, startedAt);
+    const fixtures = engines.flatMap((e) => e.fixtures);
+    const report = renderReport(opts, env, engines, startedAt);
     process.stdout.write(`${report}\n`);
     const date = startedAt.toISOString().slice(0, 10);
     const file = join(RESULTS, `${date}.md`);
@@ -456,15 +797,19 @@ async function main() {
       `${JSON.stringify({ opts, env, fixtures: fixtures.map(stripForJson) }, null, 2)}\n`,
     );
     log(`report written to ${file} (raw numbers: ${join(WORK, 'last-run.json')})`);
-    const failed = fixtures.flatMap((f) => f.cases.filter((c) => c.failed).map((c) => `${f.name}/${c.id}`));
+    const failed = fixtures.flatMap((f) =>
+      f.cases
+        .filter((c) => c.failed)
+        .map((c) => `${f.engine === 'postgres' ? '' : `${f.engine}/`}${f.name}/${c.id}`),
+    );
     if (failed.length > 0) {
       log(`FAILED cases: ${failed.join(', ')}`);
       return 1;
     }
     return 0;
   } finally {
-    await resetLogging();
-    await admin.end().catch(() => {});
+    await restoreAll();
+    await Promise.all(engines.map((e) => e.close()));
   }
 }
 
@@ -474,42 +819,75 @@ function stripForJson(f) {
     cases: f.cases.map(({ argv, runs, ...c }) => ({
       ...c,
       argv,
-      aggregate: aggregate({ ...c, runs }),
+      aggregate: (f.engine === 'mariadb' ? mariadbAggregate : aggregate)({ ...c, runs }),
       runs,
     })),
   };
 }
 
-function renderReport(opts, env, fixtures, startedAt) {
+function renderReport(opts, env, engines, startedAt) {
   const MiB = 1024 * 1024;
   const full = opts.rowsWide === 2_000_000 && opts.rowsNarrow === 10_240_000;
   const stamp = startedAt.toISOString().replace('T', ' ').slice(0, 16);
+  const pgEnv = env.postgres;
+  const myEnv = env.mariadb;
+  const engineNote = opts.engine === 'all' ? '' : `, engine ${opts.engine}`;
   const lines = [
-    `## Run ${stamp} UTC — profile \`${opts.profile}\`, ${opts.runs} measured run(s) + ${opts.warmup} warm-up${full ? '' : ' — **scaled-down fixtures (smoke run, not comparable with the anchors)**'}`,
+    `## Run ${stamp} UTC — profile \`${opts.profile}\`, ${opts.runs} measured run(s) + ${opts.warmup} warm-up${engineNote}${full ? '' : ' — **scaled-down fixtures (smoke run, not comparable with the anchors)**'}`,
     '',
     `- date: ${startedAt.toISOString()}`,
     `- machine: nproc ${env.nproc}, CPU ${env.cpu}`,
-    `- versions: node ${env.node}; ${env.psql}; server ${env.server}; rivet ${env.rivet} (git ${env.git})`,
-    `- server settings: work_mem ${env.workMem}, shared_buffers ${env.sharedBuffers}; log_min_duration_statement = 0 during measured runs`,
-    `- node floor (\`node -e 0\` peak RSS): ${env.nodeFloorMiB === undefined ? '?' : `${env.nodeFloorMiB.toFixed(1)} MB`}`,
-    `- settings: tuning profile \`${opts.profile}\`, runs ${opts.runs} (median), warm-up ${opts.warmup} (discarded), ${opts.only ? `only ${opts.only}` : 'both fixtures'}`,
-    '- fixtures:',
   ];
-  for (const f of fixtures) {
+  if (pgEnv) {
     lines.push(
-      `  - ${f.name} = \`${f.table}\`: ${f.rows.toLocaleString('en-US')} rows, ${(f.logicalBytes / MiB).toFixed(1)} MB logical, ${(f.diskBytes / MiB).toFixed(1)} MB on disk`,
+      `- versions: node ${env.node}; ${pgEnv.psql}; server ${pgEnv.server}; rivet ${env.rivet} (git ${env.git})`,
+      `- server settings: work_mem ${pgEnv.workMem}, shared_buffers ${pgEnv.sharedBuffers}; log_min_duration_statement = 0 during measured runs`,
     );
-    if (f.half) {
-      const h = f.cases.find((c) => c.id === 'rivet-parquet-half');
-      if (h) {
+  } else {
+    lines.push(`- versions: node ${env.node}; rivet ${env.rivet} (git ${env.git})`);
+  }
+  if (myEnv) {
+    lines.push(
+      `- MariaDB: server ${myEnv.server}; mysql2 ${myEnv.mysql2}; ${myEnv.mydumper}; innodb_buffer_pool_size ${myEnv.bufferPool}, innodb_flush_method ${myEnv.flushMethod}, tmp_table_size ${myEnv.tmpTableSize}, max_heap_table_size ${myEnv.maxHeapTableSize}, max_allowed_packet ${myEnv.maxAllowedPacket}; slow log (log_output=TABLE, long_query_time=0) on during measured runs`,
+    );
+  }
+  lines.push(
+    `- node floor (\`node -e 0\` peak RSS): ${env.nodeFloorMiB === undefined ? '?' : `${env.nodeFloorMiB.toFixed(1)} MB`}`,
+    `- settings: tuning profile \`${opts.profile}\`, runs ${opts.runs} (median), warm-up ${opts.warmup} (discarded), ${opts.only ? `only ${opts.only}` : 'both fixtures'}, engine ${opts.engine}`,
+    '- fixtures:',
+  );
+  for (const e of engines) {
+    for (const f of e.fixtures) {
+      if (e.name === 'postgres') {
         lines.push(
-          `  - ${f.half} = \`${f.half}\`: ${h.rows.toLocaleString('en-US')} rows, ${(h.logicalBytes / MiB).toFixed(1)} MB logical (RSS-flatness check)`,
+          `  - ${f.name} = \`${f.table}\`: ${f.rows.toLocaleString('en-US')} rows, ${(f.logicalBytes / MiB).toFixed(1)} MB logical, ${(f.diskBytes / MiB).toFixed(1)} MB on disk`,
+        );
+        if (f.half) {
+          const h = f.cases.find((c) => c.id === 'rivet-parquet-half');
+          if (h) {
+            lines.push(
+              `  - ${f.half} = \`${f.half}\`: ${h.rows.toLocaleString('en-US')} rows, ${(h.logicalBytes / MiB).toFixed(1)} MB logical (RSS-flatness check)`,
+            );
+          }
+        }
+      } else {
+        const seeded =
+          f.seedSeconds !== undefined
+            ? `seeded in this run in ${f.seedSeconds.toFixed(0)} s`
+            : `reused (seeded ${f.seededAt instanceof Date ? f.seededAt.toISOString().slice(0, 16).replace('T', ' ') : '?'}${f.lastSeedSeconds ? ` in ${Number(f.lastSeedSeconds).toFixed(0)} s` : ''})`;
+        lines.push(
+          `  - MariaDB ${f.name} = \`${MY_DB}.${f.table}\`: ${f.rows.toLocaleString('en-US')} rows, ${(f.logicalBytes / MiB).toFixed(1)} MB logical, ${(f.diskBytes / MiB).toFixed(1)} MB on disk (InnoDB), ${seeded}`,
         );
       }
     }
   }
-  lines.push('', METRIC_NOTES, '');
-  for (const f of fixtures) lines.push(fixtureSection(f));
+  if (pgEnv) lines.push('', METRIC_NOTES);
+  if (myEnv) lines.push('', MARIADB_METRIC_NOTES);
+  lines.push('');
+  for (const e of engines) {
+    for (const f of e.fixtures)
+      lines.push(e.name === 'postgres' ? fixtureSection(f) : mariadbFixtureSection(f));
+  }
   return lines.join('\n');
 }
 

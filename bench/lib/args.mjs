@@ -5,9 +5,14 @@
 export const HELP = `Usage: npm run bench [-- <options>]
        node bench/run-bench.mjs [<options>]     (run \`npm run build\` first)
 
-Seeds PostgreSQL fixtures in database rivet_bench (127.0.0.1:5432, user postgres)
-and measures Rivet against psql baselines: wall time, rows/s, MB/s, peak RSS,
-longest single source statement (server log), temp_bytes spill.
+Seeds the fixtures in database rivet_bench on PostgreSQL (127.0.0.1:5432, user
+postgres) and/or MariaDB (127.0.0.1:3306, user root; the measured cases connect as
+rivet_bench) and measures Rivet against baselines: wall time, rows/s, MB/s, peak RSS,
+longest single source statement (PG: server log; MariaDB: mysql.slow_log), temp
+spill (PG: temp_bytes; MariaDB: Created_tmp_disk_tables).
+PostgreSQL baselines: psql \\copy csv, COPY binary → /dev/null.
+MariaDB baselines: mysql2 query().stream() → NDJSON → /dev/null, mydumper -t 2
+(one \`apt-get install -y mydumper\` try when it is missing, else the case is skipped).
 
 Options:
   --rows-wide <n>     rows of the wide fixture (content_items, "fast" profile)  [2000000]
@@ -15,17 +20,20 @@ Options:
   --runs <n>          timed runs per case (median reported)                     [3]
   --warmup <n>        discarded warm-up runs per case                           [1]
   --only <fixture>    run just one fixture: wide | narrow                       [both]
+  --engine <name>     source engine(s) to bench: postgres | mariadb | all       [all]
   --profile <name>    Rivet tuning profile: fast | balanced | safe              [fast]
   -h, --help          show this text
 
 A table whose row count differs from the requested size is dropped and re-seeded;
-one that matches is reused. Generated data, configs, logs and outputs live in
+one that matches is reused (MariaDB: the count rivet_bench.bench_meta recorded after
+a complete seeding). Generated data, configs, logs and outputs live in
 bench/work/ (git-ignored). Results: stdout and bench/results/<YYYY-MM-DD>.md.
 
 Examples:
   npm run bench                                              # full size, ~GBs of data
   npm run bench -- --rows-wide 20000 --rows-narrow 100000 --runs 1   # smoke run
   npm run bench -- --only narrow --profile balanced
+  node bench/run-bench.mjs --engine mariadb --runs 1         # quick MariaDB check
 `;
 
 const DEFAULTS = {
@@ -34,6 +42,7 @@ const DEFAULTS = {
   runs: 3,
   warmup: 1,
   only: undefined,
+  engine: 'all',
   profile: 'fast',
   help: false,
 };
@@ -77,6 +86,12 @@ export function parseArgs(argv) {
       const v = next();
       if (v !== 'wide' && v !== 'narrow') throw new UsageError(`--only expects wide or narrow, got '${v}'`);
       opts.only = v;
+    } else if (arg === '--engine') {
+      const v = next();
+      if (!['postgres', 'mariadb', 'all'].includes(v)) {
+        throw new UsageError(`--engine expects postgres, mariadb or all, got '${v}'`);
+      }
+      opts.engine = v;
     } else if (arg === '--profile') {
       const v = next();
       if (!['fast', 'balanced', 'safe'].includes(v)) {
