@@ -94,4 +94,39 @@ describe.skipIf(!available)('rivet run with a MySQL source', () => {
     expect((existsSync(out) ? readdirSync(out) : []).filter((f) => f.endsWith('.csv'))).toEqual([]);
     d.remove();
   });
+
+  it('names a dead server (host:port/database, never the password) as a retryable failure, exit 2', () => {
+    const d = tempDir();
+    writeFileSync(
+      join(d.path, 'rivet.yaml'),
+      'source:\n  type: mysql\n  url_env: MY_DEAD\n  tuning: { max_retries: 0 }\nexports:\n  - name: x\n    table: x\n    format: csv\n    destination: { type: local, path: ./out }\n',
+    );
+    const cli = runCli(['run', '-c', 'rivet.yaml'], {
+      cwd: d.path,
+      env: { MY_DEAD: 'mysql://reader:s3cret@127.0.0.1:1/shop' },
+    });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain('RIVET_SOURCE_UNREACHABLE');
+    expect(cli.stderr).toContain('127.0.0.1:1/shop');
+    expect(cli.stderr).not.toContain('s3cret');
+    d.remove();
+  });
+
+  it('refuses a URL whose scheme does not match the source type, both ways', () => {
+    for (const [type, url] of [
+      ['mysql', 'postgresql://u@127.0.0.1:5432/db'],
+      ['postgres', 'mysql://u@127.0.0.1:3306/db'],
+    ] as const) {
+      const d = tempDir();
+      writeFileSync(
+        join(d.path, 'rivet.yaml'),
+        `source:\n  type: ${type}\n  url: ${url}\nexports:\n  - name: x\n    table: x\n    format: csv\n    destination: { type: local, path: ./out }\n`,
+      );
+      const cli = runCli(['run', '-c', 'rivet.yaml'], { cwd: d.path });
+      expect(cli.code, cli.stderr).toBe(1);
+      expect(cli.stderr).toContain('RIVET_SOURCE_URL');
+      expect(cli.stderr).toContain('type:');
+      d.remove();
+    }
+  });
 });

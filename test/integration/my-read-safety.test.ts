@@ -166,6 +166,19 @@ describe.skipIf(!available)('MySQL read safety', () => {
     expect(await source.sessionSnapshot()).toEqual(before);
   });
 
+  it('stops a key-less single statement at the first bad value instead of draining the table', async () => {
+    await db.query(`CREATE TABLE bad_scan (f TINYINT(1), pad TEXT);
+      INSERT INTO bad_scan SELECT IF(seq = 10, 7, 1), REPEAT('p', 200) FROM seq_1_to_300000;`);
+    const before = await source.sessionSnapshot();
+    const started = performance.now();
+    const failure = await readRows(await specFor(table('bad_scan'), { allowUnboundedRead: true })).catch(
+      (e: unknown) => e,
+    );
+    expect(failure).toMatchObject({ code: 'RIVET_DATA_UNREPRESENTABLE' });
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(await source.sessionSnapshot()).toEqual(before);
+  });
+
   it('reads zero dates as NULL with a warning count, or fails naming the column under zero_dates: error', async () => {
     await db.query(`SET SESSION sql_mode = '';
       CREATE TABLE zeros (id INT PRIMARY KEY, d DATE, dt DATETIME);
@@ -282,20 +295,27 @@ describe.skipIf(!available)('MySQL read safety', () => {
           policy: { ...DEFAULT_READ_POLICY, allowUnboundedRead: true },
         } satisfies ReadSpec;
       })();
+      const killServerSide = async () => {
+        const [processes] = (await admin.query(
+          "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT %victim%' AND INFO NOT LIKE '%PROCESSLIST%'",
+        )) as unknown as [{ id: number }[]];
+        expect(processes.length).toBe(1);
+        await admin.query(`KILL CONNECTION ${Number(processes[0]!.id)}`);
+      };
+      // The consumer stalls on its first batch, so the stream is paused (socket not read)
+      // when the server drops the connection: the trap that hangs a naive stream forever.
+      let batches = 0;
       const outcome = (async () => {
         for await (const _ of victim.read(spec, { ...BUDGET, batchBytes: 16 << 10 })) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          if (batches++ === 0) {
+            await killServerSide();
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
         }
       })().then(
         () => 'finished',
         (e: unknown) => e,
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const [processes] = (await admin.query(
-        "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT %victim%' AND INFO NOT LIKE '%PROCESSLIST%'",
-      )) as unknown as [{ id: number }[]];
-      expect(processes.length).toBe(1);
-      await admin.query(`KILL CONNECTION ${Number(processes[0]!.id)}`);
       const result = await Promise.race([
         outcome,
         new Promise((resolve) => setTimeout(() => resolve('hung'), 10_000)),

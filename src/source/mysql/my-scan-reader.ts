@@ -30,12 +30,22 @@ export async function* readMyScan(
   let wake: (() => void) | undefined;
   const full = () => decoder.rows >= budget.maxBatchRows || decoder.bytes >= budget.batchBytes;
   const started = performance.now();
+  /** A value that cannot be written: the statement is paused and then killed, not drained. */
+  let rowError: unknown;
   const statement = streamRows(connection, sql, [], (row) => {
     if (paused) {
       pending.push(row);
       return;
     }
-    decoder.appendRow(row);
+    try {
+      decoder.appendRow(row);
+    } catch (error) {
+      rowError = error;
+      paused = true;
+      statement.pause();
+      wake?.();
+      return;
+    }
     if (full()) {
       paused = true;
       statement.pause();
@@ -56,6 +66,7 @@ export async function* readMyScan(
       options.signal?.throwIfAborted();
       if (!ended && !paused) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
+      if (rowError !== undefined) throw rowError;
       if (ended) break;
       yield decoder.take();
       for (const row of pending.splice(0)) decoder.appendRow(row);

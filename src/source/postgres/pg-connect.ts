@@ -82,6 +82,16 @@ export function plaintextWarning(spec: PgConnectionSpec): string | undefined {
 }
 
 function parseUrl(url: string): ReturnType<typeof parseConnectionString> {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== 'postgres' && scheme !== 'postgresql') {
+    throw new RivetError(
+      'RIVET_SOURCE_URL',
+      `source: a PostgreSQL source needs a postgresql:// URL (got ${scheme}://)`,
+      {
+        hint: 'use postgresql://user:password@host:port/database, or set `type:` to match the URL (e.g. `type: mysql`)',
+      },
+    );
+  }
   try {
     return parseConnectionString(url);
   } catch (error) {
