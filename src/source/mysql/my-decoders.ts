@@ -13,6 +13,12 @@ import type { VarBuilder } from '../../types/var-builder.js';
 import { decimalDoesNotFit, unrepresentable } from '../value-errors.js';
 import { formatIsoDuration } from './my-duration.js';
 
+/**
+ * Within ±100,000 days of 1970 (years 1696–2243) microseconds stay below 2^53 and are
+ * computed as plain numbers; BigInt arithmetic per value cost ~10% of a narrow read.
+ */
+const SAFE_MICROS_DAYS = 100_000;
+
 /** Text-protocol numbers, dates and durations are ASCII. */
 function ascii(buf: Buffer): string {
   return buf.toString('latin1');
@@ -65,6 +71,7 @@ export function myDecoder(type: RivetType, builder: ColumnBuilder, ctx: MyDecode
       return (buf) => {
         const days = parseDate(buf, 0);
         if (days === undefined) zeroDate(b, ctx, buf);
+        else if (Math.abs(days) < SAFE_MICROS_DAYS) b.appendNumber(days * MICROS_PER_DAY + parseClock(buf, 11));
         else b.appendBigInt(BigInt(days) * BigInt(MICROS_PER_DAY) + BigInt(parseClock(buf, 11)));
       };
     }
