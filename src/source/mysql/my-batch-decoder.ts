@@ -8,6 +8,7 @@ import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import { effectiveValueLimit, valueTooLarge } from '../value-errors.js';
 import { type MyDecoder, myDecoder } from './my-decoders.js';
+import { walkRow } from './my-row-packet.js';
 
 export type ZeroDatePolicy = 'null' | 'error';
 
@@ -39,21 +40,29 @@ export class MyBatchDecoder {
     return this.#builders[0]?.length ?? 0;
   }
 
-  appendRow(row: readonly (Buffer | null)[]): void {
-    const limit = this.#maxValueBytes;
-    let bytes = 0;
-    for (let i = 0; i < row.length; i++) {
-      const value = row[i];
-      if (value === null || value === undefined) {
-        this.#builders[i]!.appendNull();
-        continue;
-      }
-      if (value.length > limit) throw valueTooLarge(this.columns[i]!.name, value.length, limit);
-      bytes += value.length;
-      this.#decoders[i]!(value);
+  /** Appends one text-protocol row: the packet payload `buf[start, end)`. */
+  appendPacket(buf: Buffer, start: number, end: number): void {
+    this.#buffer = buf;
+    const count = walkRow(buf, start, end, this.#onValue);
+    if (count !== this.#builders.length) {
+      throw new Error(`a MySQL row had ${count} values for ${this.#builders.length} columns`);
     }
-    this.bytes += bytes + row.length;
+    this.bytes += end - start;
   }
+
+  readonly #onValue = (column: number, start: number, end: number): void => {
+    if (start < 0) {
+      this.#builders[column]!.appendNull();
+      return;
+    }
+    if (end - start > this.#maxValueBytes) {
+      throw valueTooLarge(this.columns[column]!.name, end - start, this.#maxValueBytes);
+    }
+    this.#decoders[column]!(this.#buffer, start, end);
+  };
+
+  /** The packet being walked (set per row: the value callback is allocated once). */
+  #buffer: Buffer = Buffer.alloc(0);
 
   /** Hands over the rows decoded so far; the views stay valid until the next append. */
   take(): Batch {

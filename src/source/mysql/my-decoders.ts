@@ -20,12 +20,12 @@ import { formatIsoDuration } from './my-duration.js';
 const SAFE_MICROS_DAYS = 100_000;
 
 /** Text-protocol numbers, dates and durations are ASCII. */
-function ascii(buf: Buffer): string {
-  return buf.toString('latin1');
+function ascii(buf: Buffer, start: number, end: number): string {
+  return buf.toString('latin1', start, end);
 }
 
-/** Appends the value held in `buf` (never NULL: the caller handles NULL). */
-export type MyDecoder = (buf: Buffer) => void;
+/** Appends the value held in `buf[start, end)` (never NULL: the caller handles NULL). */
+export type MyDecoder = (buf: Buffer, start: number, end: number) => void;
 
 export interface MyDecoderContext {
   readonly column: string;
@@ -39,52 +39,56 @@ export function myDecoder(type: RivetType, builder: ColumnBuilder, ctx: MyDecode
   switch (type.kind) {
     case 'bool': {
       const b = builder as NumberBuilder<'bool'>;
-      return (buf) => b.append(boolValue(buf, ctx.column));
+      return (buf, start, end) => b.append(boolValue(buf, start, end, ctx.column));
     }
     case 'int16':
     case 'int32': {
       const b = builder as NumberBuilder<'int16' | 'int32'>;
-      return (buf) => b.append(parseSmallInt(buf));
+      return (buf, start, end) => b.append(parseSmallInt(buf, start, end));
     }
     case 'int64': {
       const b = builder as Int64Builder;
-      return (buf) =>
-        buf.length < 16 ? b.appendNumber(parseSmallInt(buf)) : b.appendBigInt(BigInt(ascii(buf)));
+      return (buf, start, end) =>
+        end - start < 16
+          ? b.appendNumber(parseSmallInt(buf, start, end))
+          : b.appendBigInt(BigInt(ascii(buf, start, end)));
     }
     case 'float32':
     case 'float64': {
       const b = builder as NumberBuilder<'float32' | 'float64'>;
-      return (buf) => b.append(Number(ascii(buf)));
+      return (buf, start, end) => b.append(Number(ascii(buf, start, end)));
     }
     case 'decimal':
       return decimalDecoder(builder as DecimalBuilder, ctx);
     case 'date': {
       const b = builder as NumberBuilder<'int32'>;
-      return (buf) => {
-        const days = parseDate(buf, 0);
-        if (days === undefined) zeroDate(b, ctx, buf);
+      return (buf, start, end) => {
+        const days = parseDate(buf, start);
+        if (days === undefined) zeroDate(b, ctx, ascii(buf, start, end));
         else b.append(days);
       };
     }
     case 'timestamp': {
       const b = builder as Int64Builder;
-      return (buf) => {
-        const days = parseDate(buf, 0);
-        if (days === undefined) zeroDate(b, ctx, buf);
-        else if (Math.abs(days) < SAFE_MICROS_DAYS) b.appendNumber(days * MICROS_PER_DAY + parseClock(buf, 11));
-        else b.appendBigInt(BigInt(days) * BigInt(MICROS_PER_DAY) + BigInt(parseClock(buf, 11)));
+      return (buf, start, end) => {
+        const days = parseDate(buf, start);
+        const clock = start + 11;
+        if (days === undefined) zeroDate(b, ctx, ascii(buf, start, end));
+        else if (Math.abs(days) < SAFE_MICROS_DAYS)
+          b.appendNumber(days * MICROS_PER_DAY + parseClock(buf, clock, end));
+        else b.appendBigInt(BigInt(days) * BigInt(MICROS_PER_DAY) + BigInt(parseClock(buf, clock, end)));
       };
     }
     case 'interval': {
       const b = builder as VarBuilder;
-      return (buf) => b.appendString(formatIsoDuration(ascii(buf)));
+      return (buf, start, end) => b.appendString(formatIsoDuration(ascii(buf, start, end)));
     }
     case 'utf8':
     case 'json':
     case 'enum':
     case 'binary': {
       const b = builder as VarBuilder;
-      return (buf) => b.appendBytes(buf, 0, buf.length);
+      return (buf, start, end) => b.appendBytes(buf, start, end - start);
     }
     default:
       throw new Error(`no MySQL decoder for ${type.kind}`);
@@ -95,29 +99,29 @@ export function myDecoder(type: RivetType, builder: ColumnBuilder, ctx: MyDecode
  * TINYINT(1) arrives as digits, BIT(1) as one raw byte. A TINYINT(1) holding 2 or -1 is
  * not a boolean: reading it as `true` would lose the value, so it is an error.
  */
-function boolValue(buf: Buffer, column: string): number {
-  if (buf.length === 1) {
-    const byte = buf[0]!;
+function boolValue(buf: Buffer, start: number, end: number, column: string): number {
+  if (end - start === 1) {
+    const byte = buf[start]!;
     if (byte === 0x30 || byte === 0) return 0;
     if (byte === 0x31 || byte === 1) return 1;
   }
   throw unrepresentable(
     column,
-    `the value ${ascii(buf)} of a boolean-like TINYINT(1) is neither 0 nor 1`,
+    `the value ${ascii(buf, start, end)} of a boolean-like TINYINT(1) is neither 0 nor 1`,
     `add \`columns: { ${column}: int }\` to the export to read the column as a number`,
   );
 }
 
 /** ASCII digits (optional sign) → number; exact for up to 15 digits. */
-function parseSmallInt(buf: Buffer): number {
-  let i = 0;
+function parseSmallInt(buf: Buffer, start: number, end: number): number {
+  let i = start;
   let negative = false;
-  if (buf[0] === 0x2d) {
+  if (buf[start] === 0x2d) {
     negative = true;
-    i = 1;
+    i++;
   }
   let n = 0;
-  for (; i < buf.length; i++) n = n * 10 + (buf[i]! - 0x30);
+  for (; i < end; i++) n = n * 10 + (buf[i]! - 0x30);
   return negative ? -n : n;
 }
 
@@ -136,23 +140,23 @@ function parseDate(buf: Buffer, at: number): number | undefined {
   return daysFromCivil(year, month, day);
 }
 
-/** `HH:MM:SS[.ffffff]` at `at` → microseconds since midnight. */
-function parseClock(buf: Buffer, at: number): number {
-  if (buf.length < at + 8) return 0;
+/** `HH:MM:SS[.ffffff]` at `at` (ending at `end`) → microseconds since midnight. */
+function parseClock(buf: Buffer, at: number, end: number): number {
+  if (end < at + 8) return 0;
   const seconds = digits(buf, at, 2) * 3600 + digits(buf, at + 3, 2) * 60 + digits(buf, at + 6, 2);
   let micros = 0;
   if (buf[at + 8] === 0x2e) {
-    const fraction = buf.length - (at + 9);
+    const fraction = end - (at + 9);
     micros = digits(buf, at + 9, fraction) * 10 ** (6 - fraction);
   }
   return seconds * 1_000_000 + micros;
 }
 
-function zeroDate(b: ColumnBuilder, ctx: MyDecoderContext, buf: Buffer): void {
+function zeroDate(b: ColumnBuilder, ctx: MyDecoderContext, text: string): void {
   if (ctx.zeroDates === 'error') {
     throw unrepresentable(
       ctx.column,
-      `the zero date '${ascii(buf)}' is not a date`,
+      `the zero date '${text}' is not a date`,
       'remove `zero_dates: error` from the export (the default `as_null` reads zero dates as NULL and counts them in the summary), or fix the data',
     );
   }
@@ -162,8 +166,8 @@ function zeroDate(b: ColumnBuilder, ctx: MyDecoderContext, buf: Buffer): void {
 
 function decimalDecoder(b: DecimalBuilder, ctx: MyDecoderContext): MyDecoder {
   const limit = precisionLimit(b.precision);
-  return (buf) => {
-    const text = ascii(buf);
+  return (buf, start, end) => {
+    const text = ascii(buf, start, end);
     const negative = text.startsWith('-');
     const at = b.next();
     const result = parseDecimalText(negative ? text.slice(1) : text, b.scale, b.words, at);

@@ -13,6 +13,7 @@ import type { ReadBudget, ReadOptions } from '../source.js';
 import type { MyBatchDecoder } from './my-batch-decoder.js';
 import { isKeysetColumn } from './my-facts.js';
 import { metaQuery, streamRows } from './my-query.js';
+import { splitRow } from './my-row-packet.js';
 import { type KeyBound, keysetPage } from './my-sql.js';
 
 /** A small first page measures row width and speed before pages grow (≤ 4× per step). */
@@ -44,17 +45,18 @@ export async function* readMyKeysetPages(
       await confirmIndexUse(connection, page.sql, page.values, spec);
       explained = true;
     }
-    let last: (Buffer | null)[] | undefined;
+    let last: [Buffer, number, number] | undefined;
     const started = performance.now();
-    const rows = await streamRows(connection, page.sql, page.values, (row) => {
-      decoder.appendRow(row);
-      last = row;
+    const rows = await streamRows(connection, page.sql, page.values, (buf, start, end) => {
+      decoder.appendPacket(buf, start, end);
+      last = [buf, start, end];
     }).done;
     const ms = performance.now() - started;
     options.onStatement?.({ sql: page.sql, ms, rows });
     if (rows === 0 || last === undefined) return;
     sizer.observe(rows, decoder.bytes, ms);
-    after = keyIndexes.map((at, i) => keyBound(last![at]!, key[i]!, spec));
+    const lastRow = splitRow(...last);
+    after = keyIndexes.map((at, i) => keyBound(lastRow[at]!, key[i]!, spec));
     yield decoder.take();
     if (rows < limit) return;
   }

@@ -43,11 +43,20 @@ export interface StreamedStatement {
   readonly threadId: number;
 }
 
+/** What mysql2 hands a row parser: one packet, payload at `offset`..`end` of `buffer`. */
+interface RawPacket {
+  readonly buffer: Buffer;
+  readonly offset: number;
+  readonly end: number;
+}
+
+const PARSED_BY_RIVET: readonly unknown[] = Object.freeze([]);
+
 export function streamRows(
   connection: mysql.Connection,
   sql: string,
   values: unknown[],
-  onRow: (row: (Buffer | null)[]) => void,
+  onRow: (buf: Buffer, start: number, end: number) => void,
 ): StreamedStatement {
   let rows = 0;
   let failure: unknown;
@@ -60,14 +69,26 @@ export function streamRows(
     };
     connection.once('error', lost);
     const query = connection.query({ sql, values, rowsAsArray: true });
+    // mysql2 builds a row parser per result set (an array and a Buffer per value) and
+    // stores it in `_rowParser`; this accessor keeps Rivet's own packet walker in its place
+    // (mysql2 3.24.x, pinned). A row parsed by mysql2 anyway fails the read loudly below.
+    const raw = {
+      next: (packet: RawPacket) => {
+        if (failure === undefined) {
+          try {
+            onRow(packet.buffer, packet.offset, packet.end);
+            rows++;
+          } catch (error) {
+            failure = error;
+          }
+        }
+        return PARSED_BY_RIVET;
+      },
+    };
+    Object.defineProperty(query, '_rowParser', { configurable: true, get: () => raw, set: () => undefined });
     query.on('result', (row) => {
-      if (failure !== undefined) return;
-      try {
-        onRow(row as unknown as (Buffer | null)[]);
-        rows++;
-      } catch (error) {
-        failure = error;
-      }
+      if (row !== PARSED_BY_RIVET)
+        failure ??= new Error('mysql2 parsed a row itself: the row parser hook is not in effect');
     });
     query.on('error', (error) => {
       failure ??= error;

@@ -26,19 +26,19 @@ export async function* readMyScan(
   const sql = selectSql(spec.relation, spec.columns);
   let paused = false;
   /** Rows the parser had already read from the socket when it was paused. */
-  const pending: (Buffer | null)[][] = [];
+  const pending: [Buffer, number, number][] = [];
   let wake: (() => void) | undefined;
   const full = () => decoder.rows >= budget.maxBatchRows || decoder.bytes >= budget.batchBytes;
   const started = performance.now();
   /** A value that cannot be written: the statement is paused and then killed, not drained. */
   let rowError: unknown;
-  const statement = streamRows(connection, sql, [], (row) => {
+  const statement = streamRows(connection, sql, [], (buf, start, end) => {
     if (paused) {
-      pending.push(row);
+      pending.push([buf, start, end]);
       return;
     }
     try {
-      decoder.appendRow(row);
+      decoder.appendPacket(buf, start, end);
     } catch (error) {
       rowError = error;
       paused = true;
@@ -69,7 +69,7 @@ export async function* readMyScan(
       if (rowError !== undefined) throw rowError;
       if (ended) break;
       yield decoder.take();
-      for (const row of pending.splice(0)) decoder.appendRow(row);
+      for (const row of pending.splice(0)) decoder.appendPacket(...row);
       paused = full();
       if (!paused) statement.resume();
     }
