@@ -136,6 +136,17 @@ describe.skipIf(!available)('MySQL read safety', () => {
     expect(statements).toHaveLength(1);
   });
 
+  it('does not page on a unique index the optimizer is told to ignore (FORCE INDEX would fail)', async () => {
+    // The primary key (a DOUBLE) is not usable for keyset pages; the unique INT index is.
+    await db.query(`CREATE TABLE ignored_key (pk DOUBLE NOT NULL PRIMARY KEY, id INT NOT NULL, UNIQUE KEY u_id (id));
+      INSERT INTO ignored_key SELECT seq / 3, seq FROM seq_1_to_100;
+      ALTER TABLE ignored_key ALTER INDEX u_id IGNORED;`);
+    const spec = await specFor(table('ignored_key'));
+    expect(spec.strategy.kind).toBe('scan');
+    await db.query('ALTER TABLE ignored_key ALTER INDEX u_id NOT IGNORED');
+    expect((await specFor(table('ignored_key'))).strategy).toMatchObject({ kind: 'keyset', index: 'u_id' });
+  });
+
   it('puts the session back after a read, after a failed read and after a consumer that stops early', async () => {
     const before = await source.sessionSnapshot();
     expect(before.time_zone).not.toBe('+00:00');

@@ -86,10 +86,12 @@ async function confirmIndexUse(
   const text = String(Object.values(rows[0] ?? {})[0] ?? '{}');
   const plan = JSON.parse(text) as unknown;
   const access = findKey(plan, 'access_type');
-  if (typeof access === 'string' && INDEXED_ACCESS.has(access) && !text.includes('"filesort"')) return;
+  // MariaDB nests a "filesort" object; MySQL says "using_filesort": true.
+  const filesort = text.includes('"filesort"') || /"using_filesort"\s*:\s*true/.test(text);
+  if (typeof access === 'string' && INDEXED_ACCESS.has(access) && !filesort) return;
   throw new RivetError(
     'RIVET_SOURCE_KEYSET_PLAN',
-    `export '${spec.exportName}': the server would not use the key index for keyset pages (plan access '${String(access)}'${text.includes('"filesort"') ? ' with a filesort' : ''}), so every page would scan the table`,
+    `export '${spec.exportName}': the server would not use the key index for keyset pages (plan access '${String(access)}'${filesort ? ' with a filesort' : ''}), so every page would scan the table`,
     {
       hint: 'run ANALYZE TABLE on the source table and retry; if the plan stays a scan, report it with the EXPLAIN output',
     },

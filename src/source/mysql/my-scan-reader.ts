@@ -13,6 +13,7 @@ import type { MyBatchDecoder } from './my-batch-decoder.js';
 import { streamRows } from './my-query.js';
 import { selectSql } from './my-sql.js';
 
+/** Stops the statement running on `threadId`; never rejects (it cuts the connection instead). */
 export type KillQuery = (threadId: number) => Promise<void>;
 
 export async function* readMyScan(
@@ -32,7 +33,10 @@ export async function* readMyScan(
   const started = performance.now();
   /** A value that cannot be written: the statement is paused and then killed, not drained. */
   let rowError: unknown;
+  /** Leaving early: rows still in flight until the kill lands are dropped, never kept. */
+  let closing = false;
   const statement = streamRows(connection, sql, [], (buf, start, end) => {
+    if (closing) return;
     if (paused) {
       pending.push([buf, start, end]);
       return;
@@ -66,6 +70,7 @@ export async function* readMyScan(
       options.signal?.throwIfAborted();
       if (!ended && !paused) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
+      options.signal?.throwIfAborted();
       if (rowError !== undefined) throw rowError;
       if (ended) break;
       yield decoder.take();
@@ -79,6 +84,10 @@ export async function* readMyScan(
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (!ended) {
+      closing = true;
+      pending.length = 0;
+      // killQuery never throws: when it cannot stop the statement it cuts the connection,
+      // which ends `done` through the lost-connection path.
       await killQuery(statement.threadId);
       statement.resume();
       await done.catch(() => undefined);

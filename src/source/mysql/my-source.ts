@@ -37,6 +37,8 @@ export class MySqlSource implements Source {
   readonly #spec: MyConnectionSpec;
   readonly #target: string;
   #broken = false;
+  /** Why the connection was given up, reported to the next caller instead of a bare "closed". */
+  #brokenBy: unknown;
 
   private constructor(connection: mysql.Connection, target: string, spec: MyConnectionSpec, flavor: Flavor) {
     this.#connection = connection;
@@ -155,26 +157,41 @@ export class MySqlSource implements Source {
     try {
       if (inTransaction) await db.query('ROLLBACK');
       await session?.restore();
-    } catch {
-      this.#broken = true;
-      this.#connection.destroy();
+    } catch (error) {
+      this.#cut(error);
     }
   }
 
   #assertUsable(): void {
+    if (this.#brokenBy !== undefined) {
+      throw translateMyError(this.#brokenBy, { target: this.#target, doing: 'restoring the session' });
+    }
     if (this.#broken) throw new Error('MySqlSource used after its connection was closed');
   }
 
+  /**
+   * Gives the connection up for good. mysql2's destroy() only half-closes the socket (the
+   * server would go on sending a streamed result); destroying the stream makes mysql2
+   * report a lost connection, which ends any statement in flight.
+   */
+  #cut(reason: unknown): void {
+    this.#broken = true;
+    this.#brokenBy ??= reason;
+    (this.#connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
+    this.#connection.destroy();
+  }
+
   async #killQuery(threadId: number): Promise<void> {
-    const side = await connectMySql(this.#spec).catch(() => undefined);
-    if (side === undefined) {
-      // Without a side connection the statement cannot be stopped: drop ours instead.
-      this.#broken = true;
-      this.#connection.destroy();
+    const side = await connectMySql(this.#spec).catch((error: unknown) => error as Error);
+    if (side instanceof Error) {
+      // Without a side connection the statement cannot be stopped: cut ours instead.
+      this.#cut(side);
       return;
     }
     try {
       await metaQuery(side.connection, `KILL QUERY ${Number(threadId)}`);
+    } catch (error) {
+      this.#cut(error);
     } finally {
       side.connection.destroy();
     }
