@@ -190,6 +190,46 @@ describe.skipIf(!available)('MySQL read safety', () => {
     expect(await source.sessionSnapshot()).toEqual(before);
   });
 
+  it('cuts its own connection when it cannot open a side connection to kill a statement it leaves', async () => {
+    await db.query(
+      `CREATE TABLE cut_scan (v TEXT); INSERT INTO cut_scan SELECT REPEAT(seq, 50) FROM seq_1_to_200000;`,
+    );
+    const user = `rivet_one_${process.pid}`;
+    await db.query(
+      `CREATE USER '${user}'@'%' WITH MAX_USER_CONNECTIONS 1; GRANT SELECT ON \`${db.name}\`.* TO '${user}'@'%';`,
+    );
+    const url = new URL(db.url);
+    url.username = user;
+    url.password = '';
+    const single = await MySqlSource.open({
+      url: url.toString(),
+      tls: undefined,
+      applicationName: 'rivet-one',
+    });
+    try {
+      const columns = await single.describe(table('cut_scan'), []);
+      const spec: ReadSpec = {
+        exportName: 'cut',
+        relation: table('cut_scan'),
+        columns,
+        strategy: { kind: 'scan' },
+        policy: { ...DEFAULT_READ_POLICY, allowUnboundedRead: true },
+      };
+      const started = performance.now();
+      for await (const batch of single.read(spec, { ...BUDGET, batchBytes: 64 << 10 })) {
+        expect(batch.length).toBeGreaterThan(0);
+        break;
+      }
+      // No side connection (the user may hold one): the statement is stopped by cutting ours, not drained.
+      expect(performance.now() - started).toBeLessThan(5000);
+      const next = await single.describe(table('cut_scan'), []).catch((e: unknown) => e);
+      expect(next).toMatchObject({ name: 'RivetError' });
+    } finally {
+      await single.close().catch(() => undefined);
+      await db.query(`DROP USER '${user}'@'%'`);
+    }
+  });
+
   it('reads zero dates as NULL with a warning count, or fails naming the column under zero_dates: error', async () => {
     await db.query(`SET SESSION sql_mode = '';
       CREATE TABLE zeros (id INT PRIMARY KEY, d DATE, dt DATETIME);

@@ -177,8 +177,11 @@ export class MySqlSource implements Source {
   #cut(reason: unknown): void {
     this.#broken = true;
     this.#brokenBy ??= reason;
-    (this.#connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
-    this.#connection.destroy();
+    // Not connection.destroy() as well: it marks the connection as closing on purpose, and
+    // mysql2 then stays silent about the closed socket, leaving the statement unended.
+    const stream = (this.#connection as unknown as { stream?: { destroy(): void } }).stream;
+    if (stream === undefined) this.#connection.destroy();
+    else stream.destroy();
   }
 
   async #killQuery(threadId: number): Promise<void> {
