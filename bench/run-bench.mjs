@@ -461,17 +461,7 @@ async function runCase(kase, fixtureName, index, warmup, admin) {
   const tempAfter = await readTempStats(admin, DB);
   const stmts = parseDurations(readAppended(PG_LOG, logFrom), DB);
   const run = {
-    index,
-    warmup,
-    ok: true,
-    code: res.code,
-    signal: res.signal,
-    wallS: res.wallS,
-    maxRssMiB: res.time.maxRssKiB === undefined ? undefined : res.time.maxRssKiB / 1024,
-    cpuS: (res.time.userS ?? 0) + (res.time.sysS ?? 0),
-    longestMs: stmts.maxMs,
-    longestSql: stmts.maxSql,
-    serverStatements: stmts.count,
+    ...measuredRun(index, warmup, res, stmts),
     tempBytes: tempAfter.bytes - tempBefore.bytes,
     tempFiles: tempAfter.files - tempBefore.files,
   };
@@ -529,17 +519,7 @@ async function runMariadbCase(kase, fixture, index, warmup, my) {
   const tmpAfter = await readTmpDiskTables(my);
   const stmts = await readSlowLog(my, MY_BENCH_USER);
   const run = {
-    index,
-    warmup,
-    ok: true,
-    code: res.code,
-    signal: res.signal,
-    wallS: res.wallS,
-    maxRssMiB: res.time.maxRssKiB === undefined ? undefined : res.time.maxRssKiB / 1024,
-    cpuS: (res.time.userS ?? 0) + (res.time.sysS ?? 0),
-    longestMs: stmts.maxMs,
-    longestSql: stmts.maxSql,
-    serverStatements: stmts.count,
+    ...measuredRun(index, warmup, res, stmts),
     tmpDiskTables: tmpAfter - tmpBefore,
   };
   const problems = [];
@@ -900,3 +880,20 @@ main().then(
     process.exit(1);
   },
 );
+
+/** What every engine's run records from the process and the server's statement log. */
+function measuredRun(index, warmup, res, stmts) {
+  return {
+    index,
+    warmup,
+    ok: true,
+    code: res.code,
+    signal: res.signal,
+    wallS: res.wallS,
+    maxRssMiB: res.time.maxRssKiB === undefined ? undefined : res.time.maxRssKiB / 1024,
+    cpuS: (res.time.userS ?? 0) + (res.time.sysS ?? 0),
+    longestMs: stmts.maxMs,
+    longestSql: stmts.maxSql,
+    serverStatements: stmts.count,
+  };
+}

@@ -99,21 +99,7 @@ export function fixtureDetails(fixture) {
     out.push(`- ${c.label}: ${fmtFixed(a.longestMs, 1)} ms \`${esc(a.longestSql)}\` (${extra.join('; ')})`);
   }
   out.push('');
-  out.push('<details><summary>per-run raw numbers</summary>');
-  out.push('');
-  out.push(
-    '| case | run | exit | wall s | peak RSS MB | CPU s | longest stmt ms | server log lines | temp_bytes Δ |',
-  );
-  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const c of fixture.cases) {
-    for (const r of c.runs) {
-      out.push(
-        `| ${c.label} | ${r.warmup ? 'warm-up' : r.index} | ${r.code ?? r.signal ?? '?'}${r.ok ? '' : ' ✗'} | ${fmtFixed(r.wallS, 3)} | ${fmtFixed(r.maxRssMiB, 1)} | ${fmtFixed(r.cpuS, 2)} | ${fmtFixed(r.longestMs, 1)} | ${fmtInt(r.serverStatements)} | ${fmtBytes(r.tempBytes)} |`,
-      );
-    }
-  }
-  out.push('');
-  out.push('</details>');
+  out.push(...rawRunsDetails(fixture, 'server log lines', 'temp_bytes Δ', (r) => fmtBytes(r.tempBytes)));
   return out.join('\n');
 }
 
@@ -260,21 +246,7 @@ export function mariadbFixtureDetails(fixture) {
     out.push(`- ${c.label}: ${fmtFixed(a.longestMs, 1)} ms \`${esc(a.longestSql)}\` (${extra.join('; ')})`);
   }
   out.push('');
-  out.push('<details><summary>per-run raw numbers</summary>');
-  out.push('');
-  out.push(
-    '| case | run | exit | wall s | peak RSS MB | CPU s | longest stmt ms | slow-log stmts | tmp disk Δ |',
-  );
-  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const c of fixture.cases) {
-    for (const r of c.runs) {
-      out.push(
-        `| ${c.label} | ${r.warmup ? 'warm-up' : r.index} | ${r.code ?? r.signal ?? '?'}${r.ok ? '' : ' ✗'} | ${fmtFixed(r.wallS, 3)} | ${fmtFixed(r.maxRssMiB, 1)} | ${fmtFixed(r.cpuS, 2)} | ${fmtFixed(r.longestMs, 1)} | ${fmtInt(r.serverStatements)} | ${fmtInt(r.tmpDiskTables)} |`,
-      );
-    }
-  }
-  out.push('');
-  out.push('</details>');
+  out.push(...rawRunsDetails(fixture, 'slow-log stmts', 'tmp disk Δ', (r) => fmtInt(r.tmpDiskTables)));
   return out.join('\n');
 }
 
@@ -291,3 +263,21 @@ export function mariadbFixtureSection(fixture) {
 }
 
 export const MARIADB_METRIC_NOTES = `MariaDB columns: **wall s**, **rows/s**, **peak RSS MB** as for PostgreSQL; **MB/s** = logical bytes (\`SUM(LENGTH(CONCAT_WS(',', every column)))\`, the text form) ÷ median wall; **longest stmt ms** = max over measured runs of the largest \`query_time\` (TIME(6), µs resolution) in \`mysql.slow_log\` for user \`rivet_bench\` (\`log_output=TABLE\`, \`long_query_time=0\`, the table truncated before each run; includes metadata queries; a streamed SELECT's time includes the time the server waited on the client); **stmts** = median count of those slow-log rows; **Created_tmp_disk_tables Δ** = max over runs of the server-wide \`SHOW GLOBAL STATUS\` delta (the harness itself uses only SHOW statements around a run, which do not bump it); **× mysql2 stream** = median wall ÷ the mysql2 stream median wall on the same table. Every MariaDB case connects as \`rivet_bench\`; the mysql2 baseline JSON-encodes each row to /dev/null (perf-anchors JS-M1); mydumper is perf-anchors MY-D1 (\`-t 2 -r 500000\`) but with \`-k\` instead of \`--trx-consistency-only\` (no FLUSH TABLES WITH READ LOCK: \`rivet_bench\` has no RELOAD privilege); it writes SQL INSERT files under bench/work/out, deleted after each run.`;
+
+/** The collapsed per-run table both engines print; the last two columns are engine-specific. */
+function rawRunsDetails(fixture, statementsLabel, spillLabel, spill) {
+  const out = ['<details><summary>per-run raw numbers</summary>', ''];
+  out.push(
+    `| case | run | exit | wall s | peak RSS MB | CPU s | longest stmt ms | ${statementsLabel} | ${spillLabel} |`,
+  );
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const c of fixture.cases) {
+    for (const r of c.runs) {
+      out.push(
+        `| ${c.label} | ${r.warmup ? 'warm-up' : r.index} | ${r.code ?? r.signal ?? '?'}${r.ok ? '' : ' ✗'} | ${fmtFixed(r.wallS, 3)} | ${fmtFixed(r.maxRssMiB, 1)} | ${fmtFixed(r.cpuS, 2)} | ${fmtFixed(r.longestMs, 1)} | ${fmtInt(r.serverStatements)} | ${spill(r)} |`,
+      );
+    }
+  }
+  out.push('', '</details>');
+  return out;
+}

@@ -15,7 +15,8 @@ import { StdoutDestination } from '../destination/stdout/stdout-destination.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { csvFormat } from '../format/csv/csv-writer.js';
 import type { Format } from '../format/format.js';
-import { type PgConnectionSpec, plaintextWarning } from '../source/postgres/pg-connect.js';
+import type { ConnectionSpec } from '../source/connection-spec.js';
+import { plaintextWarning } from '../source/postgres/pg-connect.js';
 import { PostgresSource } from '../source/postgres/pg-source.js';
 import { openSqliteState } from '../state/sqlite/sqlite-state.js';
 import type { StateStore } from '../state/state.js';
@@ -84,7 +85,7 @@ export function connectionSpec(
   source: SourceConfig,
   applicationName: string,
   env: Readonly<Record<string, string | undefined>>,
-): PgConnectionSpec {
+): ConnectionSpec {
   const c = source.connection;
   const base = { tls: source.tls, applicationName };
   switch (c.kind) {

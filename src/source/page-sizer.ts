@@ -3,6 +3,7 @@
  * measured, so each stays under the statement-time target, the batch memory budget
  * and (for FETCH) work_mem — without ever growing more than 4× per step.
  */
+import type { ReadBudget } from './source.js';
 
 export interface PageLimits {
   readonly targetMs: number;
@@ -36,4 +37,18 @@ export class PageSizer {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.max(min, Math.min(max, value));
+}
+
+/** A small first page measures row width and speed; pages then grow (≤ 4× a step), so a table of
+ * 1 MB rows never starts with a 1 GB page. */
+const FIRST_KEYSET_PAGE_ROWS = 16;
+
+/** The sizer of keyset pages: the statement target, the batch budget, an explicit `batch_size` cap. */
+export function keysetPageSizer(budget: ReadBudget): PageSizer {
+  return new PageSizer(FIRST_KEYSET_PAGE_ROWS, {
+    targetMs: budget.targetStatementMs,
+    maxBytes: budget.batchBytes,
+    minRows: 1,
+    maxRows: budget.maxBatchRows,
+  });
 }

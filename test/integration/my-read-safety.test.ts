@@ -14,24 +14,15 @@ import {
   type SourceRelation,
 } from '../../src/contracts/run-plan.js';
 import { MySqlSource } from '../../src/source/mysql/my-source.js';
-import type { ReadBudget, StatementStats } from '../../src/source/source.js';
+import type { StatementStats } from '../../src/source/source.js';
 import type { Batch, ColumnData } from '../../src/types/column-data.js';
 import { formatDecimal } from '../../src/types/decimal128.js';
 import { createTestDatabase, MY_URL, mysqlAvailable, type TestDatabase } from '../support/my-test-db.js';
+import { TEST_BUDGET } from '../support/read-budget.js';
 
 const available = await mysqlAvailable();
 
-const BUDGET: ReadBudget = {
-  batchBytes: 4 << 20,
-  statementTimeoutMs: 10_000,
-  lockTimeoutMs: 1_000,
-  targetStatementMs: 50,
-  maxValueBytes: 1 << 28,
-  throttleMs: 0,
-  throttleRows: 1,
-  batchRows: 10_000,
-  maxBatchRows: 1_000_000,
-};
+const BUDGET = TEST_BUDGET;
 
 /** Renders one cell of a batch as text (enough for the integer and string keys used here). */
 function cell(column: ColumnData, row: number): string | null {

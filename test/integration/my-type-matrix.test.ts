@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckQuery, sqlString } from '../support/duckdb.js';
 import { hyparquetRows, hyparquetSchema } from '../support/hyparquet-read.js';
+import { preview, toText } from '../support/matrix-text.js';
 import { createTestDatabase, mysqlAvailable, type TestDatabase } from '../support/my-test-db.js';
 import {
   MY_MATRIX,
@@ -159,14 +160,3 @@ describe.skipIf(!available)('MySQL type matrix → Parquet and CSV, read back in
     expect(mismatches).toEqual([]);
   }
 });
-
-function toText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : String(value);
-}
-
-function preview(value: string | null): string {
-  return value === null
-    ? 'NULL'
-    : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…(${value.length})` : value);
-}

@@ -11,20 +11,11 @@ import { PostgresSource } from '../../src/source/postgres/pg-source.js';
 import { keysetPageSql } from '../../src/source/postgres/pg-sql.js';
 import type { ReadBudget, StatementStats } from '../../src/source/source.js';
 import { createTestSchema, PG_URL, postgresAvailable, type TestSchema } from '../support/pg-test-db.js';
+import { TEST_BUDGET } from '../support/read-budget.js';
 
 const available = await postgresAvailable();
 
-const BUDGET: ReadBudget = {
-  batchBytes: 4 << 20,
-  statementTimeoutMs: 10_000,
-  lockTimeoutMs: 1_000,
-  targetStatementMs: 50,
-  maxValueBytes: 1 << 28,
-  throttleMs: 0,
-  throttleRows: 1,
-  batchRows: 10_000,
-  maxBatchRows: 1_000_000,
-};
+const BUDGET = TEST_BUDGET;
 
 const open = (applicationName = 'rivet-test') =>
   PostgresSource.open({ url: PG_URL, tls: undefined, applicationName });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckQuery, sqlString } from '../support/duckdb.js';
 import { hyparquetRows } from '../support/hyparquet-read.js';
+import { preview, toText } from '../support/matrix-text.js';
 import { createTestSchema, PG_URL, postgresAvailable, type TestSchema } from '../support/pg-test-db.js';
 import { runCli, tempDir } from '../support/run-cli.js';
 import { MATRIX, MATRIX_ROWS, type MatrixColumn, matrixSetupSql, sameValue } from '../support/type-matrix.js';
@@ -154,14 +155,3 @@ describe.skipIf(!available)('PostgreSQL type matrix → Parquet and CSV, read ba
     expect(mismatches).toEqual([]);
   }
 });
-
-function toText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : String(value);
-}
-
-function preview(value: string | null): string {
-  return value === null
-    ? 'NULL'
-    : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…(${value.length})` : value);
-}

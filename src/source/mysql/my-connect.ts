@@ -7,26 +7,10 @@ import { readFileSync } from 'node:fs';
 import mysql from 'mysql2';
 import { RivetError } from '../../common/errors.js';
 import { isLoopbackHost, plaintextWarningFor } from '../../common/loopback.js';
+import type { ConnectionSpec, TlsSettings } from '../connection-spec.js';
 import { translateMyError } from './my-errors.js';
 
-export interface MyTlsSettings {
-  readonly mode: 'disable' | 'require' | 'verify-ca' | 'verify-full';
-  readonly caFile: string | undefined;
-  readonly acceptInvalidCerts: boolean;
-  readonly acceptInvalidHostnames: boolean;
-}
-
-export interface MyConnectionSpec {
-  readonly url?: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly user?: string;
-  readonly password?: string;
-  readonly database?: string;
-  readonly tls: MyTlsSettings | undefined;
-  readonly applicationName: string;
-  readonly connectTimeoutMs?: number;
-}
+export type MyConnectionSpec = ConnectionSpec;
 
 interface Resolved {
   readonly host: string;
@@ -128,7 +112,7 @@ function parseUrl(text: string): Partial<Resolved> {
 
 type TlsOptions = Exclude<mysql.ConnectionOptions['ssl'], string | undefined>;
 
-function sslOptions(tls: MyTlsSettings | undefined): TlsOptions | undefined {
+function sslOptions(tls: TlsSettings | undefined): TlsOptions | undefined {
   if (tls === undefined || tls.mode === 'disable') return undefined;
   const options: TlsOptions = { rejectUnauthorized: tls.mode !== 'require' && !tls.acceptInvalidCerts };
   if (tls.caFile !== undefined) {

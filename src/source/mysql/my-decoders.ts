@@ -5,12 +5,12 @@
  * count, or an error naming the column.
  */
 import type { ColumnBuilder } from '../../types/column-builder.js';
-import { below, negate, parseDecimalText, precisionLimit } from '../../types/decimal128.js';
 import type { DecimalBuilder, Int64Builder, NumberBuilder } from '../../types/fixed-builders.js';
 import type { RivetType } from '../../types/rivet-type.js';
 import { daysFromCivil, MICROS_PER_DAY } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
-import { decimalDoesNotFit, unrepresentable } from '../value-errors.js';
+import { decimalTextAppender } from '../decimal-text.js';
+import { unrepresentable } from '../value-errors.js';
 import { formatIsoDuration } from './my-duration.js';
 
 /**
@@ -165,16 +165,6 @@ function zeroDate(b: ColumnBuilder, ctx: MyDecoderContext, text: string): void {
 }
 
 function decimalDecoder(b: DecimalBuilder, ctx: MyDecoderContext): MyDecoder {
-  const limit = precisionLimit(b.precision);
-  return (buf, start, end) => {
-    const text = ascii(buf, start, end);
-    const negative = text.startsWith('-');
-    const at = b.next();
-    const result = parseDecimalText(negative ? text.slice(1) : text, b.scale, b.words, at);
-    if (result !== 'ok' || (ctx.checkPrecision && !below(b.words, at, limit))) {
-      b.undoNext();
-      throw decimalDoesNotFit(ctx.column, b.precision, b.scale, text);
-    }
-    if (negative) negate(b.words, at);
-  };
+  const append = decimalTextAppender(b, ctx.column, ctx.checkPrecision);
+  return (buf, start, end) => append(ascii(buf, start, end));
 }

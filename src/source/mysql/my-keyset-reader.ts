@@ -8,16 +8,13 @@ import type mysql from 'mysql2';
 import { RivetError } from '../../common/errors.js';
 import type { KeyColumn, ReadSpec } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
-import { PageSizer } from '../page-sizer.js';
+import { keysetPageSizer } from '../page-sizer.js';
 import type { ReadBudget, ReadOptions } from '../source.js';
 import type { MyBatchDecoder } from './my-batch-decoder.js';
 import { isKeysetColumn } from './my-facts.js';
 import { metaQuery, streamRows } from './my-query.js';
 import { splitRow } from './my-row-packet.js';
 import { type KeyBound, keysetPage } from './my-sql.js';
-
-/** A small first page measures row width and speed before pages grow (≤ 4× per step). */
-const FIRST_PAGE_ROWS = 16;
 
 export async function* readMyKeysetPages(
   connection: mysql.Connection,
@@ -29,12 +26,7 @@ export async function* readMyKeysetPages(
   options: ReadOptions,
 ): AsyncGenerator<Batch> {
   const keyIndexes = key.map((k) => spec.columns.findIndex((c) => c.name === k.name));
-  const sizer = new PageSizer(FIRST_PAGE_ROWS, {
-    targetMs: budget.targetStatementMs,
-    maxBytes: budget.batchBytes,
-    minRows: 1,
-    maxRows: budget.maxBatchRows,
-  });
+  const sizer = keysetPageSizer(budget);
   let after: KeyBound[] | undefined;
   let explained = false;
   for (;;) {

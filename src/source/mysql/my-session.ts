@@ -8,9 +8,9 @@
 
 export type Flavor = 'mariadb' | 'mysql';
 
-/** The few calls the session needs (satisfied by mysql2's promise connection). */
+/** The one call the session needs: a metadata query returning object rows. */
 export interface SqlRunner {
-  query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
+  query(sql: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
 }
 
 export const READ_SQL_MODE = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION';
@@ -18,8 +18,8 @@ export const READ_SQL_MODE = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION';
 const NET_WRITE_TIMEOUT_S = 600;
 
 export async function detectFlavor(db: SqlRunner): Promise<Flavor> {
-  const [rows] = await db.query('SELECT VERSION() AS v');
-  const version = String((rows as { v: unknown }[])[0]?.v ?? '');
+  const rows = await db.query('SELECT VERSION() AS v');
+  const version = String(rows[0]?.v ?? '');
   return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
 }
 
@@ -31,8 +31,8 @@ export type SessionValues = Readonly<Record<string, string | number>>;
 
 export async function readSession(db: SqlRunner, flavor: Flavor): Promise<SessionValues> {
   const names = ['time_zone', 'sql_mode', 'net_write_timeout', timeoutVariable(flavor)];
-  const [rows] = await db.query(`SELECT ${names.map((n) => `@@SESSION.${n} AS ${n}`).join(', ')}`);
-  return (rows as SessionValues[])[0]!;
+  const rows = await db.query(`SELECT ${names.map((n) => `@@SESSION.${n} AS ${n}`).join(', ')}`);
+  return rows[0] as SessionValues;
 }
 
 export interface PinnedSession {

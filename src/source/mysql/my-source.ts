@@ -9,6 +9,7 @@ import { RivetError } from '../../common/errors.js';
 import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
+import { relationLabel } from '../relation-label.js';
 import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
 import { throttle } from '../throttle.js';
 import { MyBatchDecoder } from './my-batch-decoder.js';
@@ -70,13 +71,13 @@ export class MySqlSource implements Source {
     relation: SourceRelation,
     overrides: readonly ColumnOverride[],
   ): Promise<readonly ColumnSpec[]> {
-    return this.#plan(`describing ${relationForHumans(relation)}`, () =>
+    return this.#plan(`describing ${relationLabel(relation)}`, () =>
       describeMyRelation(this.#connection, relation, overrides),
     );
   }
 
   async facts(relation: SourceRelation, columns: readonly ColumnSpec[]): Promise<TableFacts> {
-    return this.#plan(`reading catalog facts of ${relationForHumans(relation)}`, () =>
+    return this.#plan(`reading catalog facts of ${relationLabel(relation)}`, () =>
       readMyTableFacts(this.#connection, relation, columns),
     );
   }
@@ -202,9 +203,7 @@ export class MySqlSource implements Source {
 }
 
 function runner(connection: mysql.Connection): SqlRunner {
-  return {
-    query: async (sql, values) => [await metaQuery(connection, sql, values), undefined],
-  };
+  return { query: (sql, values) => metaQuery(connection, sql, values) };
 }
 
 function refuseUnbounded(spec: ReadSpec): RivetError {
@@ -219,10 +218,4 @@ function refuseUnbounded(spec: ReadSpec): RivetError {
       hint: 'add a primary key or a unique index on NOT NULL columns, or export the table (not a query); to accept the long statement set `allow_unbounded_read: true` on the export',
     },
   );
-}
-
-function relationForHumans(relation: SourceRelation): string {
-  return relation.kind === 'table'
-    ? `table ${relation.schema ? `${relation.schema}.` : ''}${relation.name}`
-    : 'the export query';
 }

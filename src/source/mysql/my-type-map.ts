@@ -1,6 +1,6 @@
 /**
  * Layer: source/mysql. A MySQL/MariaDB result column (its protocol type, flags,
- * length and decimals) → RivetType, plus the expression Rivet reads it with. Pure:
+ * length and decimals) → RivetType. Pure:
  * the one place that decides which MySQL types Rivet exports and how.
  */
 import { MAX_DECIMAL128_PRECISION, type RivetType } from '../../types/rivet-type.js';
@@ -15,9 +15,7 @@ export interface MyField {
   readonly characterSet: number;
 }
 
-export type MyMapping =
-  | { readonly type: RivetType; readonly read: 'plain' | 'float-as-double' }
-  | { readonly unsupported: string };
+export type MyMapping = { readonly type: RivetType } | { readonly unsupported: string };
 
 const UNSIGNED = 32;
 const ENUM_FLAG = 256;
@@ -55,7 +53,7 @@ export const MY = {
   GEOMETRY: 255,
 } as const;
 
-const plain = (type: RivetType): MyMapping => ({ type, read: 'plain' });
+const plain = (type: RivetType): MyMapping => ({ type });
 
 export function mapMyField(field: MyField): MyMapping {
   const unsigned = (field.flags & UNSIGNED) !== 0;
@@ -76,8 +74,8 @@ export function mapMyField(field: MyField): MyMapping {
     case MY.NEWDECIMAL:
       return mapDecimal(field, unsigned);
     case MY.FLOAT:
-      // The text protocol prints FLOAT with 6 significant digits: read it widened to DOUBLE.
-      return { type: { kind: 'float32' }, read: 'float-as-double' };
+      // The text protocol prints FLOAT with 6 significant digits: my-sql reads it widened to DOUBLE.
+      return plain({ kind: 'float32' });
     case MY.DOUBLE:
       return plain({ kind: 'float64' });
     case MY.BIT:

@@ -10,27 +10,10 @@ import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { RivetError } from '../../common/errors.js';
 import { isLoopbackHost, plaintextWarningFor } from '../../common/loopback.js';
+import type { ConnectionSpec, TlsSettings } from '../connection-spec.js';
 import { translatePgError } from './pg-errors.js';
 
-export interface TlsSettings {
-  readonly mode: 'disable' | 'require' | 'verify-ca' | 'verify-full';
-  readonly caFile: string | undefined;
-  readonly acceptInvalidCerts: boolean;
-  readonly acceptInvalidHostnames: boolean;
-}
-
-export interface PgConnectionSpec {
-  /** Either a full URL or structured fields; secrets already resolved from env/file. */
-  readonly url?: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly user?: string;
-  readonly password?: string;
-  readonly database?: string;
-  /** `undefined` = no `tls:` block in the config. */
-  readonly tls: TlsSettings | undefined;
-  readonly applicationName: string;
-  readonly connectTimeoutMs?: number;
+export interface PgConnectionSpec extends ConnectionSpec {
   /** Limits of the planning reads (LIMIT 0 probe, catalog); defaults 60 s and 10 s. */
   readonly planningTimeouts?: { readonly statementMs: number; readonly lockMs: number };
 }

@@ -6,16 +6,12 @@
 import type pg from 'pg';
 import type { KeyColumn, ReadSpec } from '../../contracts/run-plan.js';
 import type { Batch, ColumnData } from '../../types/column-data.js';
-import { PageSizer } from '../page-sizer.js';
+import { keysetPageSizer } from '../page-sizer.js';
 import type { ReadBudget, ReadOptions } from '../source.js';
 import { CopyBinaryParser } from './copy-binary-parser.js';
 import { PgBatchDecoder } from './pg-batch-decoder.js';
 import { copyOut } from './pg-copy-out.js';
 import { escapeLiteral, keysetPageSql } from './pg-sql.js';
-
-/** A small first page measures row width and speed; pages then grow (≤ 4× a step), so a table of
- * 1 MB rows never starts with a 1 GB page. */
-const FIRST_PAGE_ROWS = 16;
 
 export async function* readKeysetPages(
   client: pg.Client,
@@ -25,12 +21,7 @@ export async function* readKeysetPages(
   options: ReadOptions,
 ): AsyncGenerator<Batch> {
   const keyIndexes = key.map((k) => spec.columns.findIndex((c) => c.name === k.name));
-  const sizer = new PageSizer(FIRST_PAGE_ROWS, {
-    targetMs: budget.targetStatementMs,
-    maxBytes: budget.batchBytes,
-    minRows: 1,
-    maxRows: budget.maxBatchRows,
-  });
+  const sizer = keysetPageSizer(budget);
   const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes);
   let after: string[] | undefined;
   for (;;) {

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
+import { relationLabel } from '../relation-label.js';
 import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
 import { throttle } from '../throttle.js';
 import { connectPostgres, type PgConnectionSpec } from './pg-connect.js';
@@ -48,13 +49,13 @@ export class PostgresSource implements Source {
     relation: SourceRelation,
     overrides: readonly ColumnOverride[],
   ): Promise<readonly ColumnSpec[]> {
-    return this.#plan(`describing ${describeRelationForHumans(relation)}`, () =>
+    return this.#plan(`describing ${relationLabel(relation)}`, () =>
       describeRelation(this.#client, relation, overrides),
     );
   }
 
   async facts(relation: SourceRelation, columns: readonly ColumnSpec[]): Promise<TableFacts> {
-    return this.#plan(`reading catalog facts of ${describeRelationForHumans(relation)}`, () =>
+    return this.#plan(`reading catalog facts of ${relationLabel(relation)}`, () =>
       readTableFacts(this.#client, relation, columns),
     );
   }
@@ -117,10 +118,4 @@ export class PostgresSource implements Source {
     connection?.stream?.destroy();
     await this.#client.end().catch(() => undefined);
   }
-}
-
-function describeRelationForHumans(relation: SourceRelation): string {
-  return relation.kind === 'table'
-    ? `table ${relation.schema ? `${relation.schema}.` : ''}${relation.name}`
-    : 'the export query';
 }

@@ -4,7 +4,6 @@
  * formats: DateStyle ISO, IntervalStyle iso_8601, TimeZone UTC, bytea hex.
  */
 import type { ColumnBuilder, ColumnListBuilder } from '../../types/column-builder.js';
-import { below, negate, parseDecimalText, precisionLimit } from '../../types/decimal128.js';
 import type {
   DecimalBuilder,
   FixedBytesBuilder,
@@ -14,7 +13,8 @@ import type {
 import type { RivetType } from '../../types/rivet-type.js';
 import { daysFromCivil, MICROS_PER_DAY } from '../../types/temporal.js';
 import type { VarBuilder } from '../../types/var-builder.js';
-import { decimalDoesNotFit, infiniteValue, numericSpecial, unrepresentable } from '../value-errors.js';
+import { decimalTextAppender } from '../decimal-text.js';
+import { infiniteValue, numericSpecial, unrepresentable } from '../value-errors.js';
 import { parseArrayLiteral } from './pg-array-literal.js';
 import type { DecoderContext } from './pg-binary-decoders.js';
 
@@ -142,19 +142,10 @@ function parseTimestamp(t: string, ctx: DecoderContext): bigint {
 }
 
 function decimalText(b: DecimalBuilder, ctx: DecoderContext): TextDecoder {
-  const limit = precisionLimit(b.precision);
+  const append = decimalTextAppender(b, ctx.column, ctx.checkPrecision);
   return (t) => {
-    if (t === 'NaN' || t === 'Infinity' || t === '-Infinity') {
-      throw numericSpecial(ctx.column, t);
-    }
-    const negative = t.startsWith('-');
-    const at = b.next();
-    const result = parseDecimalText(negative ? t.slice(1) : t, b.scale, b.words, at);
-    if (result !== 'ok' || (ctx.checkPrecision && !below(b.words, at, limit))) {
-      b.undoNext();
-      throw decimalDoesNotFit(ctx.column, b.precision, b.scale, t);
-    }
-    if (negative) negate(b.words, at);
+    if (t === 'NaN' || t === 'Infinity' || t === '-Infinity') throw numericSpecial(ctx.column, t);
+    append(t);
   };
 }
 
