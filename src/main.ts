@@ -29,6 +29,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const io = (): CliIo => ({
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
+  isTTY: process.stdin.isTTY === true,
   env: process.env,
   debug: flags.debug,
   signal: controller.signal,

@@ -1,11 +1,15 @@
 /**
  * Layer: cli. The process boundary a command talks to, injectable for tests.
  */
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
+  /** Only for questions (`state reset`); absent means nobody can answer. */
+  readonly stdin?: Readable;
+  /** Whether stdin is a terminal: a person who can be asked, not a pipe or CI. */
+  readonly isTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly debug: boolean;
   /** Aborted on SIGINT/SIGTERM. */

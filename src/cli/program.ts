@@ -45,6 +45,16 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .addOption(paramOption())
     .option('--json', 'print the run aggregate as JSON on stdout', false)
     .option('--summary-output <path>', 'also write the run aggregate JSON to this file')
+    .option(
+      '--resume',
+      'continue the chunk run in progress (chunked exports with chunk_checkpoint: true)',
+      false,
+    )
+    .option(
+      '--force',
+      'take over an export whose lock holder still looks alive; let --resume run into a prefix with _SUCCESS',
+      false,
+    )
     .action(async (flags) => setExit(await (await import('./commands/run.js')).runCommand(flags, io())));
 
   program
@@ -68,6 +78,36 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .addOption(paramOption())
     .action(async (flags) =>
       setExit(await (await import('./commands/state-files.js')).stateFilesCommand(flags, io())),
+    );
+  state
+    .command('show')
+    .description('show the stored incremental cursor of each export (and chunk runs in progress)')
+    .addOption(configOption())
+    .option('-e, --export <name>', 'only this export')
+    .option('--json', 'JSON output', false)
+    .addOption(paramOption())
+    .action(async (flags) =>
+      setExit(await (await import('./commands/state-show.js')).stateShowCommand(flags, io())),
+    );
+  state
+    .command('reset')
+    .description("forget an export's cursor and chunk checkpoints (its next run starts from scratch)")
+    .addOption(configOption())
+    .addOption(new Option('-e, --export <name>', 'the export to reset').makeOptionMandatory())
+    .option('-y, --yes', 'do not ask for confirmation on a terminal', false)
+    .addOption(paramOption())
+    .action(async (flags) =>
+      setExit(await (await import('./commands/state-reset.js')).stateResetCommand(flags, io())),
+    );
+  state
+    .command('chunks')
+    .description('show the chunk checkpoints of the latest chunk run of an export')
+    .addOption(configOption())
+    .addOption(new Option('-e, --export <name>', 'the export to show').makeOptionMandatory())
+    .option('--json', 'JSON output', false)
+    .addOption(paramOption())
+    .action(async (flags) =>
+      setExit(await (await import('./commands/state-chunks.js')).stateChunksCommand(flags, io())),
     );
 
   program

@@ -136,6 +136,8 @@ export const exportSchema = z.strictObject({
   time_column: z.string().optional(),
   days_window: uint.optional(),
   time_column_type: z.enum(['timestamp', 'unix']).optional(),
+  cursor_lag: z.string().optional(),
+  chunk_null_keys: z.enum(['refuse', 'own_chunk']).optional(),
   allow_unbounded_read: z.boolean().optional(),
   consistent_snapshot: z.boolean().optional(),
   zero_dates: z.enum(['as_null', 'error']).optional(),

@@ -39,10 +39,52 @@ export type DestinationConfig =
   | { readonly kind: 'local'; readonly path: string }
   | { readonly kind: 'stdout' };
 
+/** The incremental cursor: one column, or `COALESCE(column, fallback)`. */
+export interface CursorConfig {
+  readonly column: string;
+  readonly fallback: string | undefined;
+}
+
+/**
+ * How a chunked export is cut. `auto` (a `table:` without a strategy) resolves at
+ * plan time to the table's key: `range` for a single integer key, `key` otherwise.
+ */
+export type ChunkingConfig =
+  | { readonly kind: 'range'; readonly column: string; readonly size: number }
+  | { readonly kind: 'count'; readonly column: string; readonly count: number }
+  | { readonly kind: 'days'; readonly column: string; readonly days: number }
+  | { readonly kind: 'key'; readonly column: string; readonly size: number }
+  | { readonly kind: 'auto'; readonly size: number };
+
+export type ModeConfig =
+  | { readonly kind: 'full' }
+  | {
+      readonly kind: 'incremental';
+      readonly cursor: CursorConfig;
+      /** `cursor_lag`: the cursor never advances past `now − lag` (late commits are not skipped). */
+      readonly lagMs: number | undefined;
+    }
+  | {
+      readonly kind: 'time_window';
+      readonly column: string;
+      readonly days: number;
+      readonly columnType: 'timestamp' | 'unix';
+    }
+  | {
+      readonly kind: 'chunked';
+      readonly chunking: ChunkingConfig;
+      readonly parallel: number;
+      readonly checkpoint: boolean;
+      /** Total attempts per chunk (`chunk_max_attempts`, else `max_retries + 1`). */
+      readonly maxAttempts: number;
+      /** `chunk_null_keys`: NULL chunk keys refuse the plan, or become their own chunk. */
+      readonly nullKeys: 'refuse' | 'own_chunk';
+    };
+
 export interface ExportConfig {
   readonly name: string;
   readonly relation: SourceRelation;
-  readonly mode: 'full';
+  readonly mode: ModeConfig;
   readonly format: 'parquet' | 'csv';
   readonly compression: Compression;
   readonly compressionLevel: number | undefined;

@@ -70,7 +70,7 @@ describe('loadConfig: a valid minimal config', () => {
     expect(e).toMatchObject({
       name: 'pa_audit',
       relation: { kind: 'table', schema: 'public', name: 'pa_audit' },
-      mode: 'full',
+      mode: { kind: 'full' },
       format: 'parquet',
       compression: 'zstd',
       compressionLevel: undefined,

@@ -9,6 +9,7 @@ import type { ConfigProblem } from './config-problem.js';
 import type { RawExport, RawTuning } from './config-schema.js';
 import type { DestinationConfig, ExportConfig } from './config-types.js';
 import { parseSize } from './parse-size.js';
+import { type AddProblem, resolveMode } from './resolve-mode.js';
 import type { Resolved } from './resolve-source.js';
 import { resolveTuning } from './tuning-profiles.js';
 
@@ -52,8 +53,16 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
   if (raw.tuning?.batch_size !== undefined && raw.tuning.batch_size_memory_mb !== undefined) {
     add('tuning', 'tuning.batch_size and tuning.batch_size_memory_mb are mutually exclusive');
   }
-  checkMode(raw, add);
+  const tuning = resolveTuning(ctx.environment, ctx.sourceTuning, raw.tuning);
+  const mode = resolveMode(raw, tuning.maxRetries, add);
   refuseUnsupported(raw, add, warnings, who);
+  if (destination?.kind === 'stdout' && mode?.kind === 'chunked') {
+    add(
+      'mode',
+      '[stdout-no-chunked] a chunked export cannot write to stdout (chunks commit as separate files)',
+      'write to a local destination, or use `mode: full` for a stdout stream',
+    );
+  }
   if (destination?.kind === 'stdout' && maxFileBytes !== undefined) {
     add(
       'max_file_size',
@@ -64,6 +73,7 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
   if (
     problems.length > 0 ||
     relation === undefined ||
+    mode === undefined ||
     destination === undefined ||
     compression === undefined
   ) {
@@ -74,7 +84,7 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
     value: {
       name: raw.name,
       relation,
-      mode: 'full',
+      mode,
       format: raw.format,
       compression,
       compressionLevel: raw.compression_level,
@@ -91,7 +101,7 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
         ) *
         1024 *
         1024,
-      tuning: resolveTuning(ctx.environment, ctx.sourceTuning, raw.tuning),
+      tuning,
       readPolicy: {
         allowUnboundedRead: raw.allow_unbounded_read ?? false,
         consistentSnapshot: raw.consistent_snapshot ?? false,
@@ -103,8 +113,6 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
   };
 }
 
-type Add = (key: string | undefined, message: string, hint?: string, code?: string) => void;
-
 function isFileNameSafe(name: string): boolean {
   return (
     name !== '' &&
@@ -115,7 +123,7 @@ function isFileNameSafe(name: string): boolean {
   );
 }
 
-function resolveRelation(raw: RawExport, ctx: ExportContext, add: Add): SourceRelation | undefined {
+function resolveRelation(raw: RawExport, ctx: ExportContext, add: AddProblem): SourceRelation | undefined {
   const given = (['query', 'query_file', 'table', 'tables'] as const).filter((k) => raw[k] !== undefined);
   if (given.length !== 1) {
     const got = given.length === 0 ? '' : ` (got ${given.length} set)`;
@@ -145,7 +153,7 @@ function resolveRelation(raw: RawExport, ctx: ExportContext, add: Add): SourceRe
   return undefined;
 }
 
-function queryFile(path: string, ctx: ExportContext, add: Add): SourceRelation | undefined {
+function queryFile(path: string, ctx: ExportContext, add: AddProblem): SourceRelation | undefined {
   if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path)) {
     add(
       'query_file',
@@ -175,7 +183,7 @@ function trimQuery(sql: string): string {
   return sql.trim().replace(/;\s*$/, '');
 }
 
-function resolveDestination(raw: RawExport, add: Add): DestinationConfig | undefined {
+function resolveDestination(raw: RawExport, add: AddProblem): DestinationConfig | undefined {
   const d = raw.destination;
   if (d.type === 'stdout') return { kind: 'stdout' };
   if (d.type !== 'local') {
@@ -207,7 +215,7 @@ function resolveDestination(raw: RawExport, add: Add): DestinationConfig | undef
   return { kind: 'local', path };
 }
 
-function resolveCompression(raw: RawExport, add: Add, warnings: string[]): Compression | undefined {
+function resolveCompression(raw: RawExport, add: AddProblem, warnings: string[]): Compression | undefined {
   if (raw.format === 'csv') return 'none';
   let codec: Compression = raw.compression ?? 'zstd';
   if (raw.compression_profile !== undefined) {
@@ -238,61 +246,15 @@ function resolveCompression(raw: RawExport, add: Add, warnings: string[]): Compr
   return codec;
 }
 
-function checkMode(raw: RawExport, add: Add): void {
-  const mode = raw.mode ?? 'full';
-  if (mode === 'incremental' && raw.cursor_column === undefined)
-    add('cursor_column', 'incremental mode requires cursor_column');
-  if (mode === 'time_window' && raw.time_column === undefined)
-    add('time_column', 'time_window mode requires time_column');
-  if (mode === 'chunked' && raw.parallel === 0)
-    add('parallel', 'chunked mode requires parallel >= 1 (got 0)');
-  if (mode === 'chunked' && raw.chunk_size === 0)
-    add('chunk_size', 'chunked mode requires chunk_size >= 1 (got 0)');
-  if (mode !== 'chunked') {
-    const knobs = [
-      'chunk_column',
-      'chunk_by_key',
-      'chunk_count',
-      'chunk_size_memory_mb',
-      'chunk_max_attempts',
-      'chunk_checkpoint',
-      'keyset_incremental',
-      'chunk_dense',
-      'chunk_by_days',
-    ] as const;
-    const knob =
-      knobs.find((k) => raw[k] !== undefined) ??
-      (raw.chunk_size !== undefined && raw.chunk_size !== 100_000 ? 'chunk_size' : undefined);
-    if (knob !== undefined) {
-      const modeName = { full: 'Full', incremental: 'Incremental', time_window: 'TimeWindow', cdc: 'Cdc' }[
-        mode
-      ];
-      add(
-        knob,
-        `\`${knob}\` requires \`mode: chunked\` — it is silently ignored in \`mode: ${modeName}\`, which runs a single unbounded snapshot over the whole table instead of chunking (the source-pressure footgun chunked mode prevents)`,
-        `add \`mode: chunked\`, or remove the \`${knob}\` setting`,
-      );
-    }
-  }
-  if (raw.cursor_fallback_column !== undefined && raw.incremental_cursor_mode !== 'coalesce') {
-    add(
-      'cursor_fallback_column',
-      'cursor_fallback_column is only valid with incremental_cursor_mode: coalesce',
-    );
-  }
-}
-
 /** Keys that change what a run must do; silently ignoring them would be a lie, so they are refused by name. */
-function refuseUnsupported(raw: RawExport, add: Add, warnings: string[], who: string): void {
+function refuseUnsupported(raw: RawExport, add: AddProblem, warnings: string[], who: string): void {
   const unsupported = (key: string, what: string) =>
     add(
       key,
       `${what} is not supported by this version of Rivet yet`,
-      `remove \`${key}\` to run this export as a full extraction`,
+      `remove \`${key}\` to run this export without it`,
       'RIVET_CONFIG_UNSUPPORTED',
     );
-  const mode = raw.mode ?? 'full';
-  if (mode !== 'full') unsupported('mode', `mode '${mode}'`);
   for (const key of ['meta_columns', 'quality', 'partition_by', 'load', 'cdc'] as const) {
     if (raw[key] !== undefined) unsupported(key, `\`${key}\``);
   }
@@ -309,7 +271,7 @@ function refuseUnsupported(raw: RawExport, add: Add, warnings: string[], who: st
   ).filter((k) => raw.tuning?.[k] !== undefined);
   if (ignoredTuning.length > 0) {
     warnings.push(
-      `${who}: tuning keys [${ignoredTuning.join(', ')}] have no effect on a full export in this version (batches are already byte-bounded)`,
+      `${who}: tuning keys [${ignoredTuning.join(', ')}] have no effect in this version (batches are already byte-bounded)`,
     );
   }
 }

@@ -34,6 +34,26 @@ export interface ReadSpec {
   readonly columns: readonly ColumnSpec[];
   readonly strategy: ReadStrategy;
   readonly policy: ReadPolicy;
+  /** Rows to read: all of them when absent (a full read), else one window of them. */
+  readonly window?: ReadWindow;
+}
+
+/** One comparison of the window expression with a value. */
+export interface WindowBound {
+  readonly op: '>' | '>=' | '<' | '<=';
+  /** The value as the source prints it (an opaque, exact string); rendered per dialect. */
+  readonly value: string;
+}
+
+/**
+ * A slice of the relation on one expression: an incremental cursor range, a time
+ * window, a chunk. The expression is a column, or `COALESCE(column, fallback)` when
+ * two are named. `nulls: 'only'` selects the rows where it IS NULL (the NULL-key chunk).
+ */
+export interface ReadWindow {
+  readonly columns: readonly [string] | readonly [string, string];
+  readonly bounds: readonly WindowBound[];
+  readonly nulls?: 'only';
 }
 
 /** What the export allows the source to do when the safe read shape is not available. */
@@ -76,10 +96,43 @@ export interface TuningPlan {
   readonly retryBackoffMs: number;
 }
 
+/** One chunk of a chunked export: its window and human-readable bounds. */
+export interface ChunkUnit {
+  readonly index: number;
+  readonly window: ReadWindow;
+  readonly lower: string | null;
+  readonly upper: string | null;
+}
+
+export type ModePlan =
+  | { readonly kind: 'full' }
+  | {
+      readonly kind: 'incremental';
+      /** `updated_at` or `coalesce(updated_at,created_at)`: what the stored value is a value of. */
+      readonly cursorColumn: string;
+      /** The stored cursor (exclusive lower bound), undefined on a first run. */
+      readonly previous: string | undefined;
+      /** The new cursor: the window's inclusive upper bound; null when nothing is new. */
+      readonly high: string | null;
+    }
+  | { readonly kind: 'time_window'; readonly column: string; readonly cutoff: string }
+  | {
+      readonly kind: 'chunked';
+      /** XXH3 over the key-sorted JSON of what defines the cut; `--resume` refuses another. */
+      readonly planHash: string;
+      /** `range(id, 100000)`, `days(created_at, 7)`, `key(id, 100000)` — for cards and state. */
+      readonly description: string;
+      /** The cut; undefined when resuming: the sealed chunks in state are used. */
+      readonly chunks: readonly ChunkUnit[] | undefined;
+      readonly workers: number;
+      readonly checkpoint: boolean;
+      readonly maxAttempts: number;
+    };
+
 export interface ExportPlan {
   readonly exportName: string;
   readonly runId: string;
-  readonly mode: 'full';
+  readonly mode: ModePlan;
   readonly sourceEngine: string;
   readonly read: ReadSpec;
   readonly format: FormatPlan;
@@ -88,6 +141,8 @@ export interface ExportPlan {
   readonly skipEmpty: boolean;
   /** Stamp used in part names: `<export>_<YYYYMMDD>_<HHMMSS>_<mmm>`. */
   readonly fileStem: string;
+  /** Stem of chunk parts: `<export>_<YYYYMMDD>_<HHMMSS>` + `_chunk<N>_<16 hex nonce>`. */
+  readonly chunkStem: string;
   readonly startedAt: string;
 }
 

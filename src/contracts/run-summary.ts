@@ -18,6 +18,8 @@ export interface ExportSummary {
   readonly format: string;
   readonly compression: string;
   readonly tuning_profile: string;
+  /** full, incremental, chunked or time_window. */
+  readonly mode: string;
   readonly strategy: string;
   readonly total_rows: number;
   readonly files_produced: number;

@@ -10,11 +10,14 @@ import type { Format } from '../format/format.js';
 import type { Batch } from '../types/column-data.js';
 import { commitPart, type OpenPart, type PartContext } from './commit-part.js';
 import type { EngineDeps } from './engine-deps.js';
+import { faultPoint } from './fault-point.js';
 import { HashingSink } from './hashing-sink.js';
 
 export interface PartWriterHooks {
   /** Runs once, just before the first part of the run is committed. */
   readonly beforeFirstCommit: () => Promise<void>;
+  /** The key of part `partIndex`; defaults to the run's single-unit names. */
+  readonly partName?: (partIndex: number) => string;
 }
 
 export class PartWriter {
@@ -82,11 +85,12 @@ export class PartWriter {
     if (this.committed.length === 0) await this.#hooks.beforeFirstCommit();
     this.committed.push(await commitPart(open, this.#ctx, this.#deps));
     this.#open = undefined;
+    faultPoint('after_file_write');
   }
 
   async #openPart(): Promise<OpenPart> {
     const partIndex = this.committed.length;
-    const key = partFileName(this.#plan, partIndex);
+    const key = this.#hooks.partName?.(partIndex) ?? partFileName(this.#plan, partIndex);
     const sink = new HashingSink(await this.#destination.open(key));
     const writer = await this.#format.open(sink, this.#plan.read.columns, {
       compression: this.#plan.format.compression,
@@ -95,6 +99,20 @@ export class PartWriter {
     });
     return { key, partIndex, writer, sink };
   }
+}
+
+/**
+ * `<export>_<YYYYMMDD>_<HHMMSS>_chunk<N>_<16 hex>.<ext>`: the nonce keeps a re-run chunk
+ * from ever colliding with a part of an earlier attempt; a rotated chunk adds `_p<N>`.
+ */
+export function chunkPartName(
+  plan: ExportPlan,
+  chunkIndex: number,
+  nonce: string,
+  partIndex: number,
+): string {
+  const rotated = plan.format.maxFileBytes === undefined ? '' : `_p${partIndex}`;
+  return `${plan.chunkStem}_chunk${chunkIndex}_${nonce}${rotated}.${plan.format.kind}`;
 }
 
 /**

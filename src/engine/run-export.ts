@@ -3,43 +3,99 @@
  * state, in the ADR-0001 order, and returns its summary as a value (a failure is a
  * failed summary, never a thrown error, so other exports still run).
  */
-import { isRivetError } from '../common/errors.js';
+import { isRivetError, RivetError } from '../common/errors.js';
 import type { FileRecord } from '../contracts/file-record.js';
 import type { ExportPlan } from '../contracts/run-plan.js';
 import type { ExportSummary } from '../contracts/run-summary.js';
 import type { Destination } from '../destination/destination.js';
-import type { StatementStats } from '../source/source.js';
 import type { EngineDeps } from './engine-deps.js';
-import { buildManifest, invalidateSuccess, writeMarkers } from './markers.js';
+import { holdExportLock } from './export-lock.js';
+import { faultPoint } from './fault-point.js';
+import { buildManifest, invalidateSuccess, SUCCESS_MARKER, writeMarkers } from './markers.js';
 import { PartWriter } from './part-writer.js';
+import { type ExportProgress, newProgress, readUnit } from './read-unit.js';
 import { withRetries } from './retry.js';
+import { type ChunkRun, openChunkRun, produceChunks } from './run-chunked.js';
 import { summarize } from './summarize.js';
 
-export interface ExportProgress {
-  rows: number;
-  statements: number;
-  longestStatementMs: number;
-  /** Findings the source reported for this attempt (e.g. zero dates read as NULL). */
-  warnings: string[];
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  /** `--resume`: continue the export's chunk run in progress. */
+  readonly resume?: boolean;
+  /** `--force`: take over a lock whose holder still looks alive. */
+  readonly force?: boolean;
 }
 
 export async function runExport(
-  plan: ExportPlan,
+  initial: ExportPlan,
   deps: EngineDeps,
-  signal?: AbortSignal,
+  options: RunOptions = {},
 ): Promise<ExportSummary> {
   const started = deps.now();
-  const progress: ExportProgress = { rows: 0, statements: 0, longestStatementMs: 0, warnings: [] };
-  await recordStart(plan, deps);
-  deps.onEvent({
-    type: 'export-started',
-    exportName: plan.exportName,
-    runId: plan.runId,
-    strategy: plan.read.strategy.kind,
-  });
-  const destination = deps.openDestination(plan.destination);
-  const outcome = await produce(plan, deps, destination, progress, signal);
-  return finish(plan, deps, destination, { ...outcome, progress, started });
+  const progress = newProgress();
+  const destination = deps.openDestination(initial.destination);
+  let plan = initial;
+  let lock: Awaited<ReturnType<typeof holdExportLock>> | undefined;
+  let chunkRun: ChunkRun | undefined;
+  try {
+    lock = await holdExportLock(plan.exportName, plan.runId, deps, options.force ?? false);
+    if (plan.mode.kind === 'chunked') {
+      chunkRun = await openChunkRun(plan, deps, options.resume ?? false);
+      plan = chunkRun.plan;
+    } else if (options.resume) {
+      deps.onEvent({
+        type: 'warning',
+        exportName: plan.exportName,
+        message: '--resume has no effect unless strategy is chunked with chunk_checkpoint: true',
+      });
+      await refuseResumeOverSuccess(plan, destination, options.force ?? false);
+    }
+  } catch (error) {
+    await lock?.release();
+    return failUnplannedExport(plan, deps, error);
+  }
+  try {
+    await recordStart(plan, deps, chunkRun !== undefined && plan.runId !== initial.runId);
+    deps.onEvent({
+      type: 'export-started',
+      exportName: plan.exportName,
+      runId: plan.runId,
+      strategy: plan.read.strategy.kind,
+    });
+    if (plan.mode.kind === 'incremental' && plan.mode.high === null) {
+      const reason = `no new rows since cursor '${plan.mode.cursorColumn}'`;
+      return await finish(plan, deps, destination, {
+        status: 'skipped',
+        skipReason: reason,
+        parts: [],
+        retries: 0,
+        progress,
+        started,
+      });
+    }
+    const outcome =
+      chunkRun === undefined
+        ? await produce(plan, deps, destination, progress, options.signal)
+        : await produceChunked(chunkRun, deps, destination, progress, options.signal);
+    if (outcome.status === 'success') await commitCursor(plan, deps, progress);
+    return await finish(plan, deps, destination, { ...outcome, progress, started });
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Upstream's gate: `--resume` must not re-run into a prefix a completed run vouches for. */
+async function refuseResumeOverSuccess(
+  plan: ExportPlan,
+  destination: Destination,
+  force: boolean,
+): Promise<void> {
+  if (force || !destination.capabilities.markers) return;
+  if ((await destination.readObject(SUCCESS_MARKER)) === undefined) return;
+  throw new RivetError(
+    'RIVET_RESUME_COMPLETED',
+    `export '${plan.exportName}': --resume refused — destination prefix already has _SUCCESS from a prior completed run.  Re-running would overwrite a verified dataset. Pass --force to override, or use a different destination prefix.`,
+  );
 }
 
 interface Outcome {
@@ -47,6 +103,60 @@ interface Outcome {
   readonly parts: readonly FileRecord[];
   readonly retries: number;
   readonly error?: unknown;
+}
+
+async function produceChunked(
+  run: ChunkRun,
+  deps: EngineDeps,
+  destination: Destination,
+  progress: ExportProgress,
+  signal: AbortSignal | undefined,
+): Promise<Outcome> {
+  const { plan } = run;
+  try {
+    const parts = await produceChunks(run, deps, destination, progress, signal);
+    if (parts.length === 0 && plan.skipEmpty) return { status: 'skipped', parts, retries: 0 };
+    await publishMarkers(plan, deps, destination, parts);
+    if (plan.mode.kind === 'chunked' && plan.mode.checkpoint)
+      await deps.state.chunks.finish(plan.runId, 'completed', deps.now().toISOString());
+    return { status: 'success', parts, retries: 0 };
+  } catch (error) {
+    deps.onEvent({ type: 'export-error', exportName: plan.exportName, error });
+    const parts = await committedChunkParts(plan, deps);
+    if (parts.length > 0 && destination.capabilities.markers)
+      await recordFailedManifest(plan, deps, destination, parts, error);
+    return { status: 'failed', parts, retries: 0, error };
+  }
+}
+
+async function committedChunkParts(plan: ExportPlan, deps: EngineDeps): Promise<readonly FileRecord[]> {
+  if (plan.mode.kind !== 'chunked' || !plan.mode.checkpoint) return [];
+  const done = new Set(
+    (await deps.state.chunks.tasks(plan.runId)).filter((t) => t.status === 'done').flatMap((t) => t.files),
+  );
+  return (await deps.state.files.forRun(plan.runId)).filter((f) => done.has(f.path));
+}
+
+/**
+ * The incremental cursor moves only now: the parts and the manifest (and _SUCCESS) are
+ * durable, so a crash before this line re-reads the window (duplicates, never loss).
+ */
+async function commitCursor(plan: ExportPlan, deps: EngineDeps, progress: ExportProgress): Promise<void> {
+  if (plan.mode.kind !== 'incremental' || plan.mode.high === null) return;
+  try {
+    await deps.state.cursors.set({
+      exportName: plan.exportName,
+      column: plan.mode.cursorColumn,
+      value: plan.mode.high,
+      runId: plan.runId,
+      updatedAt: deps.now().toISOString(),
+    });
+    faultPoint('after_cursor_commit');
+  } catch (error) {
+    const message = `the files and manifest are written, but the cursor could not be stored (${String(error)}); the next run exports this window again`;
+    progress.warnings.push(message);
+    deps.onEvent({ type: 'warning', exportName: plan.exportName, message });
+  }
 }
 
 /** Reads and commits the parts (retrying while that cannot duplicate rows), then the markers. */
@@ -70,7 +180,12 @@ async function produce(
             if (destination.capabilities.markers) await invalidateSuccess(destination);
           },
         });
-        await extract(plan, deps, writer, progress, signal);
+        const source = await deps.openSource();
+        try {
+          await readUnit(plan, plan.read, source, writer, deps, progress, signal);
+        } finally {
+          await source.close();
+        }
         return writer;
       },
       { maxRetries: plan.tuning.maxRetries, backoffMs: plan.tuning.retryBackoffMs },
@@ -124,6 +239,7 @@ async function publishMarkers(
     status: 'success',
   });
   await writeMarkers(destination, manifest);
+  faultPoint('after_manifest_update');
 }
 
 /**
@@ -136,10 +252,10 @@ export async function failUnplannedExport(
   error: unknown,
 ): Promise<ExportSummary> {
   const started = deps.now();
-  await recordStart(plan, deps);
+  await recordStart(plan, deps, false);
   deps.onEvent({ type: 'export-error', exportName: plan.exportName, error });
   const destination = deps.openDestination(plan.destination);
-  const progress: ExportProgress = { rows: 0, statements: 0, longestStatementMs: 0, warnings: [] };
+  const progress = newProgress();
   return finish(plan, deps, destination, {
     status: 'failed',
     parts: [],
@@ -148,44 +264,6 @@ export async function failUnplannedExport(
     started,
     error,
   });
-}
-
-async function extract(
-  plan: ExportPlan,
-  deps: EngineDeps,
-  writer: PartWriter,
-  progress: ExportProgress,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  const source = await deps.openSource();
-  const onStatement = (s: StatementStats) => {
-    progress.statements++;
-    progress.longestStatementMs = Math.max(progress.longestStatementMs, s.ms);
-  };
-  try {
-    const budget = { ...plan.tuning, throttleRows: plan.tuning.batchRows };
-    const onWarning = (message: string) => {
-      progress.warnings.push(message);
-      deps.onEvent({
-        type: 'warning',
-        exportName: plan.exportName,
-        message: `export '${plan.exportName}': ${message}`,
-      });
-    };
-    for await (const batch of source.read(plan.read, budget, { signal, onStatement, onWarning })) {
-      await writer.write(batch);
-      progress.rows += batch.length;
-      deps.onEvent({
-        type: 'batch-read',
-        exportName: plan.exportName,
-        rows: batch.length,
-        totalRows: progress.rows,
-      });
-    }
-    await writer.finish();
-  } finally {
-    await source.close();
-  }
 }
 
 async function recordFailedManifest(
@@ -216,7 +294,9 @@ async function recordFailedManifest(
 }
 
 /** State is the record, not the product: a failure to write it is a warning (ADR-0001 I7). */
-async function recordStart(plan: ExportPlan, deps: EngineDeps): Promise<void> {
+async function recordStart(plan: ExportPlan, deps: EngineDeps, resumed: boolean): Promise<void> {
+  // A resumed chunk run keeps its run id, whose row is already there.
+  if (resumed) return;
   try {
     await deps.state.runs.start({
       runId: plan.runId,
@@ -281,7 +361,7 @@ async function recordOutcome(plan: ExportPlan, deps: EngineDeps, summary: Export
     peakRssMb: summary.peak_rss_mb,
     format: summary.format,
     compression: summary.compression,
-    mode: plan.mode,
+    mode: plan.mode.kind,
     tuningProfile: plan.tuning.profile,
     retries: summary.retries,
     statements: summary.statements,

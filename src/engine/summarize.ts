@@ -15,6 +15,8 @@ export interface SummaryInput {
   readonly plan: ExportPlan;
   readonly destination: Destination;
   readonly status: ExportStatus;
+  /** Why a skipped run did nothing; defaults to an empty source. */
+  readonly skipReason?: string;
   readonly parts: readonly FileRecord[];
   readonly progress: {
     readonly warnings: readonly string[];
@@ -40,7 +42,8 @@ export function summarize(input: SummaryInput): ExportSummary {
     run_id: plan.runId,
     export_name: plan.exportName,
     status: input.status,
-    skip_reason: input.status === 'skipped' ? 'source returned 0 rows' : null,
+    skip_reason: input.status === 'skipped' ? (input.skipReason ?? 'source returned 0 rows') : null,
+    mode: plan.mode.kind,
     started_at: plan.startedAt,
     finished_at: input.finishedAt.toISOString(),
     duration_ms: durationMs,
@@ -50,10 +53,7 @@ export function summarize(input: SummaryInput): ExportSummary {
     format: plan.format.kind,
     compression: plan.format.compression,
     tuning_profile: plan.tuning.profile,
-    strategy:
-      plan.read.strategy.kind === 'keyset'
-        ? `keyset(${plan.read.strategy.key.map((k) => k.name).join(',')})`
-        : 'scan',
+    strategy: strategyLabel(plan),
     total_rows: rows,
     files_produced: parts.length,
     bytes_written: bytes,
@@ -71,4 +71,23 @@ export function summarize(input: SummaryInput): ExportSummary {
     error_hint: rivetError !== undefined ? (rivetError.hint ?? null) : error === undefined ? null : BUG_HINT,
     exit_class: error === undefined ? ExitClass.ok : (rivetError?.exitClass ?? ExitClass.failed),
   };
+}
+
+/** `keyset(id)`, `scan`; a mode that slices the rows says how (`chunked range(id, 1000) ×2`). */
+function strategyLabel(plan: ExportPlan): string {
+  const read =
+    plan.read.strategy.kind === 'keyset'
+      ? `keyset(${plan.read.strategy.key.map((k) => k.name).join(',')})`
+      : 'scan';
+  const mode = plan.mode;
+  switch (mode.kind) {
+    case 'full':
+      return read;
+    case 'incremental':
+      return `incremental(${mode.cursorColumn}) ${read}`;
+    case 'time_window':
+      return `time_window(${mode.column} >= ${mode.cutoff}) ${read}`;
+    case 'chunked':
+      return `chunked ${mode.description} ×${mode.workers} ${read}`;
+  }
 }

@@ -6,6 +6,7 @@ import { makeRunId, utcDate, utcStampParts } from '../common/ids.js';
 import type { ExportConfig } from '../config/config-types.js';
 import type { ExportPlan, ReadStrategy, TableFacts } from '../contracts/run-plan.js';
 import type { ColumnSpec } from '../types/rivet-type.js';
+import type { ModeFacts } from './plan-mode.js';
 
 /**
  * A batch lives in the process about four times over at its peak (decoded columns, the
@@ -20,6 +21,8 @@ export const TARGET_STATEMENT_MS = 100;
 export interface ExportFacts {
   readonly columns: readonly ColumnSpec[];
   readonly table: TableFacts;
+  /** What the mode's probes found; absent for an export that failed before planning. */
+  readonly mode?: ModeFacts;
 }
 
 export function buildExportPlan(
@@ -37,7 +40,7 @@ export function buildExportPlan(
   return {
     exportName: config.name,
     runId: makeRunId(config.name, now),
-    mode: 'full',
+    mode: facts.mode?.mode ?? { kind: 'full' },
     sourceEngine: engine,
     read: {
       exportName: config.name,
@@ -45,6 +48,7 @@ export function buildExportPlan(
       columns: facts.columns,
       strategy,
       policy: config.readPolicy,
+      ...(facts.mode?.window === undefined ? {} : { window: facts.mode.window }),
     },
     format: {
       kind: config.format,
@@ -74,6 +78,7 @@ export function buildExportPlan(
     },
     skipEmpty: config.skipEmpty,
     fileStem: `${config.name}_${stamp.date}_${stamp.time}_${stamp.millis}`,
+    chunkStem: `${config.name}_${stamp.date}_${stamp.time}`,
     startedAt: now.toISOString(),
   };
 }

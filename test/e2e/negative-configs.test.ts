@@ -164,20 +164,19 @@ const CASES: readonly NegativeCase[] = [
     mentions: ['exports[0].query_file (line 6:5)', "query_file must be a relative path: '/etc/passwd'"],
   },
   {
-    rule: 'g17: refuses incremental mode without cursor_column (and incremental as unsupported)',
+    rule: 'g17: refuses incremental mode without cursor_column',
     yaml: withExport('    table: public.pa_audit\n    mode: incremental\n'),
     code: 'RIVET_CONFIG_INVALID',
-    mentions: [
-      'exports[0].cursor_column',
-      "export 'pa_audit': incremental mode requires cursor_column",
-      "exports[0].mode (line 7:5): export 'pa_audit': mode 'incremental' is not supported",
-    ],
+    mentions: ['exports[0].cursor_column', "export 'pa_audit': incremental mode requires cursor_column"],
   },
   {
-    rule: 'g18: refuses chunked mode (table, no chunk_column) as unsupported in this version, naming mode',
-    yaml: withExport('    table: public.pa_audit\n    mode: chunked\n'),
-    code: 'RIVET_CONFIG_UNSUPPORTED',
-    mentions: ["exports[0].mode (line 7:5): export 'pa_audit': mode 'chunked' is not supported"],
+    rule: 'refuses chunked mode on a query without a chunking strategy, with the menu',
+    yaml: withExport('    query: SELECT * FROM public.pa_audit\n    mode: chunked\n'),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: [
+      "exports[0].mode (line 7:5): export 'pa_audit': chunked mode needs a chunking strategy. Pick one:",
+      'chunk_by_key',
+    ],
   },
   {
     rule: 'refuses a TLS downgrade: mode require with accept_invalid_certs',

@@ -65,6 +65,11 @@ export function scriptedSource(options: ScriptedSourceOptions): {
             yield batch;
           }
         },
+        range: async () => ({ min: null, max: null }),
+        hasNulls: async () => false,
+        keyBoundaries: async () => [],
+        estimateRows: async () => undefined,
+        freeConnections: async () => undefined,
         close: async () => undefined,
       };
     },
@@ -101,7 +106,7 @@ export function testPlan(
   return {
     exportName: 'items',
     runId: 'items_20260304T050607.089',
-    mode: 'full',
+    mode: { kind: 'full' },
     sourceEngine: 'fake',
     read: {
       exportName: 'items',
@@ -135,6 +140,7 @@ export function testPlan(
     },
     skipEmpty: false,
     fileStem: 'items_20260304_050607_089',
+    chunkStem: 'items_20260304_050607',
     startedAt: '2026-03-04T05:06:07.089Z',
     ...overrides,
   };

@@ -36,7 +36,10 @@ export async function demoCommand(flags: DemoFlags, io: CliIo): Promise<ExitClas
     const configPath = join(dir, 'rivet.demo.yaml');
     await writeFile(configPath, demoConfigYaml(pg.url, join(dir, 'output')));
     line(io.stderr, `rivet demo: running ${relative(process.cwd(), configPath)}\n`);
-    const exit = await runCommand({ config: configPath, param: [], json: false }, io);
+    const exit = await runCommand(
+      { config: configPath, param: [], json: false, resume: false, force: false },
+      io,
+    );
     printNextSteps(io, dir, configPath, flags.keep);
     return exit;
   } finally {

@@ -14,6 +14,7 @@ import { failUnplannedExport, runExport } from '../../engine/run-export.js';
 import type { ExportFacts } from '../../plan/build-plan.js';
 import { buildExportPlan } from '../../plan/build-plan.js';
 import { collectFacts } from '../../plan/collect-facts.js';
+import { planMode } from '../../plan/plan-mode.js';
 import { type CliIo, line, warnOnce } from '../cli-io.js';
 import { parseParams } from '../params.js';
 import { aggregateJson } from '../render/aggregate-json.js';
@@ -29,6 +30,8 @@ export interface RunFlags {
   readonly param: readonly string[];
   readonly json: boolean;
   readonly summaryOutput?: string;
+  readonly resume: boolean;
+  readonly force: boolean;
 }
 
 export async function runCommand(flags: RunFlags, io: CliIo): Promise<ExitClass> {
@@ -59,7 +62,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<ExitClass>
         );
         break;
       }
-      const summary = await runOne(config, exportConfig, deps, io);
+      const summary = await runOne(config, exportConfig, deps, io, flags);
       const report = await writeRunReport(config.dir, summary);
       line(io.stderr, summaryCard(summary, report));
       summaries.push(summary);
@@ -80,6 +83,7 @@ async function runOne(
   exportConfig: ExportConfig,
   deps: EngineDeps,
   io: CliIo,
+  flags: Pick<RunFlags, 'resume' | 'force'>,
 ): Promise<ExportSummary> {
   const now = deps.now();
   let facts: ExportFacts;
@@ -88,12 +92,16 @@ async function runOne(
       maxRetries: exportConfig.tuning.maxRetries,
       backoffMs: exportConfig.tuning.retryBackoffMs,
     };
-    const planned = await withRetries(() => readFacts(deps, exportConfig), policy, {
-      canRetry: () => !io.signal.aborted,
-      onRetry: (attempt, error, delayMs) =>
-        renderRetry(io, exportConfig.name, attempt, String((error as Error).message), delayMs),
-      sleep: deps.sleep,
-    });
+    const planned = await withRetries(
+      () => readFacts(deps, exportConfig, now, flags.resume, io.signal),
+      policy,
+      {
+        canRetry: () => !io.signal.aborted,
+        onRetry: (attempt, error, delayMs) =>
+          renderRetry(io, exportConfig.name, attempt, String((error as Error).message), delayMs),
+        sleep: deps.sleep,
+      },
+    );
     facts = planned.value;
   } catch (error) {
     const stub = buildExportPlan(
@@ -104,13 +112,35 @@ async function runOne(
     );
     return failUnplannedExport(stub, deps, error);
   }
-  return runExport(buildExportPlan(exportConfig, facts, config.source.type, now), deps, io.signal);
+  for (const warning of facts.mode?.warnings ?? [])
+    warnOnce(io, new Set(), `export '${exportConfig.name}': ${warning}`);
+  return runExport(buildExportPlan(exportConfig, facts, config.source.type, now), deps, {
+    signal: io.signal,
+    resume: flags.resume,
+    force: flags.force,
+  });
 }
 
-async function readFacts(deps: EngineDeps, exportConfig: ExportConfig): Promise<ExportFacts> {
+async function readFacts(
+  deps: EngineDeps,
+  exportConfig: ExportConfig,
+  now: Date,
+  resume: boolean,
+  signal: AbortSignal,
+): Promise<ExportFacts> {
   const source = await deps.openSource();
   try {
-    return await collectFacts(source, exportConfig);
+    const { columns, table } = await collectFacts(source, exportConfig);
+    const mode = await planMode(exportConfig, {
+      source,
+      state: deps.state,
+      columns,
+      table,
+      now,
+      resume,
+      signal,
+    });
+    return { columns, table, mode };
   } finally {
     await source.close();
   }

@@ -32,7 +32,7 @@ export async function* readMyKeysetPages(
   for (;;) {
     options.signal?.throwIfAborted();
     const limit = sizer.rows;
-    const page = keysetPage(spec.relation, spec.columns, key, index, after, limit);
+    const page = keysetPage(spec.relation, spec.columns, key, index, after, limit, spec.window);
     if (after !== undefined && !explained) {
       await confirmIndexUse(connection, page.sql, page.values, spec);
       explained = true;
@@ -54,15 +54,28 @@ export async function* readMyKeysetPages(
   }
 }
 
-/** The last row's key value as a bound: integers inline (exact digits), strings and bytes bound. */
+/**
+ * The last row's key value as a bound: integers inline (exact digits), strings and bytes
+ * bound. A window column leading the key (a cursor, a time column) may also be a date or
+ * datetime — bound as the server's own text — or an exact decimal, inlined.
+ */
 function keyBound(raw: Buffer, key: KeyColumn, spec: ReadSpec): KeyBound {
   const column = spec.columns.find((c) => c.name === key.name)!;
+  if (isWindowLead(key, spec)) {
+    const text = raw.toString('latin1');
+    if (column.type.kind === 'decimal' && /^-?\d+(?:\.\d+)?$/.test(text)) return { inline: text };
+    if (/^(?:date|timestamp)/.test(column.type.kind)) return { bind: text };
+  }
   if (!isKeysetColumn(column)) throw new Error(`key column '${key.name}' cannot bound a keyset page`);
   if (column.type.kind === 'utf8') return { bind: raw.toString('utf8') };
   if (column.type.kind === 'binary') return { bind: Buffer.from(raw) };
   const digits = raw.toString('latin1');
   if (!/^-?\d+$/.test(digits)) throw new Error(`key column '${key.name}' returned a non-integer '${digits}'`);
   return { inline: digits };
+}
+
+function isWindowLead(key: KeyColumn, spec: ReadSpec): boolean {
+  return spec.window?.columns.length === 1 && spec.window.columns[0] === key.name;
 }
 
 const INDEXED_ACCESS = new Set(['range', 'ref', 'eq_ref', 'const', 'system']);

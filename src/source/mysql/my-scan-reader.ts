@@ -24,7 +24,7 @@ export async function* readMyScan(
   options: ReadOptions,
   killQuery: KillQuery,
 ): AsyncGenerator<Batch> {
-  const sql = selectSql(spec.relation, spec.columns);
+  const { sql, values } = selectSql(spec.relation, spec.columns, spec.window);
   let paused = false;
   /** Rows the parser had already read from the socket when it was paused. */
   const pending: [Buffer, number, number][] = [];
@@ -35,7 +35,7 @@ export async function* readMyScan(
   let rowError: unknown;
   /** Leaving early: rows still in flight until the kill lands are dropped, never kept. */
   let closing = false;
-  const statement = streamRows(connection, sql, [], (buf, start, end) => {
+  const statement = streamRows(connection, sql, values, (buf, start, end) => {
     if (closing) return;
     if (paused) {
       pending.push([buf, start, end]);

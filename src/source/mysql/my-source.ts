@@ -6,7 +6,13 @@
  */
 import type mysql from 'mysql2';
 import { RivetError } from '../../common/errors.js';
-import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
+import type {
+  KeyColumn,
+  ReadSpec,
+  ReadWindow,
+  SourceRelation,
+  TableFacts,
+} from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import { relationLabel } from '../relation-label.js';
@@ -18,6 +24,14 @@ import { describeMyRelation } from './my-describe.js';
 import { translateMyError } from './my-errors.js';
 import { readMyTableFacts } from './my-facts.js';
 import { readMyKeysetPages } from './my-keyset-reader.js';
+import {
+  myEstimateRows,
+  myFreeConnections,
+  myHasNulls,
+  myKeyBoundaries,
+  myLeadingIndex,
+  myWindowRange,
+} from './my-probes.js';
 import { metaQuery } from './my-query.js';
 import { readMyScan } from './my-scan-reader.js';
 import {
@@ -98,17 +112,10 @@ export class MySqlSource implements Source {
         inTransaction = true;
       }
       const decoder = new MyBatchDecoder(spec.columns, budget.maxValueBytes, spec.policy.zeroDates);
+      const shape = spec.strategy.kind === 'keyset' ? await this.#keysetShape(spec, options) : undefined;
       const batches =
-        spec.strategy.kind === 'keyset'
-          ? readMyKeysetPages(
-              this.#connection,
-              spec,
-              spec.strategy.key,
-              spec.strategy.index,
-              decoder,
-              budget,
-              options,
-            )
+        shape !== undefined
+          ? readMyKeysetPages(this.#connection, spec, shape.key, shape.index, decoder, budget, options)
           : readMyScan(this.#connection, spec, decoder, budget, options, (id) => this.#killQuery(id));
       for await (const batch of batches) {
         yield batch;
@@ -126,6 +133,73 @@ export class MySqlSource implements Source {
     } finally {
       await this.#endRead(db, inTransaction, session);
     }
+  }
+
+  /**
+   * The keyset for a windowed read: a window on the key's first column is an index range
+   * of the key itself; a window on another column (a cursor, a time column, a chunk
+   * column) pages on `(column, key…)` through an index leading with that column, so each
+   * page reads only window rows. Without such an index the key is walked and filtered.
+   */
+  async #keysetShape(
+    spec: ReadSpec,
+    options: ReadOptions,
+  ): Promise<{ key: readonly KeyColumn[]; index: string | undefined }> {
+    if (spec.strategy.kind !== 'keyset') throw new Error('keyset shape of a scan');
+    const { key, index } = spec.strategy;
+    const window = spec.window;
+    if (window === undefined || window.nulls === 'only' || window.columns.length > 1) return { key, index };
+    const column = window.columns[0];
+    if (column === key[0]?.name) return { key, index };
+    const leading = await myLeadingIndex(this.#connection, spec.relation, column);
+    const type = spec.columns.find((c) => c.name === column)?.type;
+    if (leading === undefined || type === undefined) {
+      options.onWarning?.(
+        `column '${column}' has no index of its own; each page walks the key and filters on it (add an index on ${column})`,
+      );
+      return { key, index };
+    }
+    return { key: [{ name: column, type }, ...key.filter((k) => k.name !== column)], index: leading };
+  }
+
+  async range(
+    relation: SourceRelation,
+    window: ReadWindow,
+    columns: readonly ColumnSpec[],
+    lagMs?: number,
+  ): Promise<{ min: string | null; max: string | null }> {
+    return this.#plan(
+      `reading the bounds of ${window.columns.join(', ')} in ${relationLabel(relation)}`,
+      () => myWindowRange(this.#connection, relation, window, columns, lagMs),
+    );
+  }
+
+  async hasNulls(relation: SourceRelation, window: Pick<ReadWindow, 'columns'>): Promise<boolean> {
+    return this.#plan(`probing ${relationLabel(relation)} for NULL ${window.columns[0]}`, () =>
+      myHasNulls(this.#connection, relation, window),
+    );
+  }
+
+  async keyBoundaries(
+    relation: SourceRelation,
+    column: string,
+    columns: readonly ColumnSpec[],
+    step: number,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
+    return this.#plan(`walking the key ${column} of ${relationLabel(relation)}`, () =>
+      myKeyBoundaries(this.#connection, relation, column, columns, step, signal),
+    );
+  }
+
+  async estimateRows(relation: SourceRelation): Promise<number | undefined> {
+    return this.#plan(`estimating the rows of ${relationLabel(relation)}`, () =>
+      myEstimateRows(this.#connection, relation),
+    );
+  }
+
+  async freeConnections(): Promise<number | undefined> {
+    return this.#plan('counting free connections', () => myFreeConnections(this.#connection));
   }
 
   async close(): Promise<void> {

@@ -4,8 +4,9 @@
  * predicates in the expanded OR form — MariaDB runs a row comparison `(a, b) > (?, ?)`
  * as a full index scan, but the OR form as a range scan (checked with EXPLAIN).
  */
-import type { KeyColumn, SourceRelation } from '../../contracts/run-plan.js';
+import type { KeyColumn, ReadWindow, SourceRelation } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
+import { andWhere, type WindowDialect, windowPredicate } from '../window-sql.js';
 
 export function quoteMyIdent(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
@@ -34,8 +35,47 @@ export function selectList(columns: readonly ColumnSpec[]): string {
   return columns.map(readExpression).join(', ');
 }
 
-export function selectSql(relation: SourceRelation, columns: readonly ColumnSpec[]): string {
-  return `SELECT ${selectList(columns)} FROM ${relationSql(relation)}`;
+/** A statement and the values of its `?` placeholders, in order. */
+export interface MyStatement {
+  readonly sql: string;
+  readonly values: unknown[];
+}
+
+const EXACT_NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Window values: numbers inline as the server's own digits (a string parameter would be
+ * compared as DOUBLE, inexact past 2^53); everything else bound, so the server converts
+ * it to the column's type (dates, datetimes in the pinned UTC session, strings).
+ */
+export function myWindowDialect(values: unknown[]): WindowDialect {
+  return {
+    quote: quoteMyIdent,
+    literal: (value, column) => {
+      const numeric = column !== undefined && /^(?:int|uint|decimal|float)/.test(column.type.kind);
+      if (numeric && EXACT_NUMBER.test(value)) return value;
+      values.push(value);
+      return '?';
+    },
+  };
+}
+
+export function myWindowPredicate(
+  window: ReadWindow | undefined,
+  columns: readonly ColumnSpec[],
+  values: unknown[],
+): string | undefined {
+  return window === undefined ? undefined : windowPredicate(window, columns, myWindowDialect(values));
+}
+
+export function selectSql(
+  relation: SourceRelation,
+  columns: readonly ColumnSpec[],
+  window?: ReadWindow,
+): MyStatement {
+  const values: unknown[] = [];
+  const where = andWhere(myWindowPredicate(window, columns, values));
+  return { sql: `SELECT ${selectList(columns)} FROM ${relationSql(relation)}${where}`, values };
 }
 
 /** A key value of the last row read: integers inline (exact digits), text and bytes bound. */
@@ -53,7 +93,8 @@ export function keysetPage(
   index: string | undefined,
   after: readonly KeyBound[] | undefined,
   limit: number,
-): { sql: string; values: unknown[] } {
+  window?: ReadWindow,
+): MyStatement {
   const names = key.map((k) => quoteMyIdent(k.name));
   // FORCE INDEX: on a small or skewed table the optimizer may prefer a scan plus a sort,
   // which turns every page into a full-table statement.
@@ -63,8 +104,11 @@ export function keysetPage(
       : `${relationSql(relation)} FORCE INDEX (${quoteMyIdent(index)})`;
   const select = `SELECT ${selectList(columns)} FROM ${from}`;
   const order = ` ORDER BY ${names.join(', ')} LIMIT ${limit}`;
-  if (after === undefined) return { sql: `${select}${order}`, values: [] };
   const values: unknown[] = [];
+  if (after === undefined) {
+    const where = andWhere(myWindowPredicate(window, columns, values));
+    return { sql: `${select}${where}${order}`, values };
+  }
   const operand = (bound: KeyBound): string => {
     if ('inline' in bound) return bound.inline;
     values.push(bound.bind);
@@ -74,6 +118,8 @@ export function keysetPage(
     const equal = names.slice(0, i).map((n, j) => `${n} = ${operand(after[j]!)}`);
     return [...equal, `${name} > ${operand(after[i]!)}`].join(' AND ');
   });
-  const where = terms.length === 1 ? terms[0]! : terms.map((t) => `(${t})`).join(' OR ');
-  return { sql: `${select} WHERE ${where}${order}`, values };
+  const seek = terms.length === 1 ? terms[0]! : terms.map((t) => `(${t})`).join(' OR ');
+  // Placeholders are numbered by position: the seek's values come first, then the window's.
+  const where = andWhere(seek, myWindowPredicate(window, columns, values));
+  return { sql: `${select}${where}${order}`, values };
 }

@@ -24,7 +24,9 @@ export async function* readWithCursor(
   options: ReadOptions,
 ): AsyncGenerator<Batch> {
   const workMem = await workMemBytes(client);
-  await client.query(`DECLARE _rivet NO SCROLL CURSOR FOR ${selectSql(spec.relation, spec.columns)}`);
+  await client.query(
+    `DECLARE _rivet NO SCROLL CURSOR FOR ${selectSql(spec.relation, spec.columns, spec.window)}`,
+  );
   const sizer = new PageSizer(Math.min(PROBE_ROWS, budget.batchRows), {
     targetMs: budget.targetStatementMs,
     maxBytes: Math.min(budget.batchBytes, (workMem * 0.7) / SERVER_ROW_OVERHEAD),

@@ -27,7 +27,7 @@ export async function* readKeysetPages(
   for (;;) {
     options.signal?.throwIfAborted();
     const limit = sizer.rows;
-    const sql = keysetPageSql(spec.relation, spec.columns, key, after, limit);
+    const sql = keysetPageSql(spec.relation, spec.columns, key, after, limit, spec.window);
     const parser = new CopyBinaryParser(decoder.copyColumns, budget.maxValueBytes);
     const started = performance.now();
     await copyInto(client, `COPY (${sql}) TO STDOUT (FORMAT binary)`, parser);

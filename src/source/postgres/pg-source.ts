@@ -4,7 +4,7 @@
  * Keyed tables are read as keyset COPY pages; everything else through a cursor.
  */
 import type pg from 'pg';
-import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
+import type { ReadSpec, ReadWindow, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import { relationLabel } from '../relation-label.js';
@@ -16,9 +16,32 @@ import { describeRelation } from './pg-describe.js';
 import { translatePgError } from './pg-errors.js';
 import { readTableFacts } from './pg-facts.js';
 import { readKeysetPages } from './pg-keyset-reader.js';
+import {
+  pgEstimateRows,
+  pgFreeConnections,
+  pgHasNulls,
+  pgKeyBoundaries,
+  pgWindowRange,
+} from './pg-probes.js';
 import { beginSnapshot } from './pg-read-session.js';
 
 const PLANNING_TIMEOUTS = { statementMs: 60_000, lockMs: 10_000 };
+/** Probe values (cursor and chunk bounds) are printed in the same UTC/ISO forms the reads use. */
+const PLANNING_SESSION =
+  "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'iso_8601'; SET LOCAL extra_float_digits = 1";
+
+/**
+ * Keyset COPY pages when the table has a key and the window (if any) is on its first
+ * column — an index range. A window on another column is read through a cursor: its
+ * WHERE lets the planner use that column's index, where a key walk would filter.
+ */
+function keysetKey(spec: ReadSpec) {
+  if (spec.strategy.kind !== 'keyset') return undefined;
+  const window = spec.window;
+  if (window === undefined) return spec.strategy.key;
+  const onKey = window.columns.length === 1 && window.columns[0] === spec.strategy.key[0]?.name;
+  return onKey && window.nulls !== 'only' ? spec.strategy.key : undefined;
+}
 
 export class PostgresSource implements Source {
   readonly engine = 'postgres';
@@ -65,9 +88,10 @@ export class PostgresSource implements Source {
     let finished = false;
     try {
       await beginSnapshot(this.#client, budget, this.#applicationName);
+      const key = keysetKey(spec);
       const pages =
-        spec.strategy.kind === 'keyset'
-          ? readKeysetPages(this.#client, spec, spec.strategy.key, budget, options)
+        key !== undefined
+          ? readKeysetPages(this.#client, spec, key, budget, options)
           : readWithCursor(this.#client, spec, budget, options);
       for await (const batch of pages) {
         yield batch;
@@ -82,6 +106,47 @@ export class PostgresSource implements Source {
     }
   }
 
+  async range(
+    relation: SourceRelation,
+    window: ReadWindow,
+    columns: readonly ColumnSpec[],
+    lagMs?: number,
+  ): Promise<{ min: string | null; max: string | null }> {
+    return this.#plan(
+      `reading the bounds of ${window.columns.join(', ')} in ${relationLabel(relation)}`,
+      () => pgWindowRange(this.#client, relation, window, columns, lagMs),
+    );
+  }
+
+  async hasNulls(relation: SourceRelation, window: Pick<ReadWindow, 'columns'>): Promise<boolean> {
+    return this.#plan(`probing ${relationLabel(relation)} for NULL ${window.columns[0]}`, () =>
+      pgHasNulls(this.#client, relation, window),
+    );
+  }
+
+  async keyBoundaries(
+    relation: SourceRelation,
+    column: string,
+    _columns: readonly ColumnSpec[],
+    step: number,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
+    // One planning transaction per boundary would be as safe, but each statement is short already.
+    return this.#plan(`walking the key ${column} of ${relationLabel(relation)}`, () =>
+      pgKeyBoundaries(this.#client, relation, column, step, signal),
+    );
+  }
+
+  async estimateRows(relation: SourceRelation): Promise<number | undefined> {
+    return this.#plan(`estimating the rows of ${relationLabel(relation)}`, () =>
+      pgEstimateRows(this.#client, relation),
+    );
+  }
+
+  async freeConnections(): Promise<number | undefined> {
+    return this.#plan('counting free connections', () => pgFreeConnections(this.#client));
+  }
+
   async close(): Promise<void> {
     await this.#client.end().catch(() => undefined);
   }
@@ -94,7 +159,7 @@ export class PostgresSource implements Source {
     let open = false;
     try {
       await this.#client.query(
-        `BEGIN READ ONLY; SET LOCAL statement_timeout = ${this.#planning.statementMs}; SET LOCAL lock_timeout = ${this.#planning.lockMs}`,
+        `BEGIN READ ONLY; SET LOCAL statement_timeout = ${this.#planning.statementMs}; SET LOCAL lock_timeout = ${this.#planning.lockMs}; ${PLANNING_SESSION}`,
       );
       open = true;
       const result = await work();

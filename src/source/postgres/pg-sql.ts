@@ -4,8 +4,22 @@
  * (COPY cannot take bind parameters, so every literal is rendered here, escaped).
  */
 import { quoteIdent } from '../../common/sql-ident.js';
-import type { KeyColumn, SourceRelation } from '../../contracts/run-plan.js';
+import type { KeyColumn, ReadWindow, SourceRelation } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
+import { andWhere, type WindowDialect, windowPredicate } from '../window-sql.js';
+
+/** Values are inlined as untyped `E'…'` literals: PostgreSQL coerces them to the column's type, exactly. */
+export const PG_WINDOW_DIALECT: WindowDialect = {
+  quote: quoteIdent,
+  literal: (value) => escapeLiteral(value),
+};
+
+export function pgWindowPredicate(
+  window: ReadWindow | undefined,
+  columns: readonly ColumnSpec[],
+): string | undefined {
+  return window === undefined ? undefined : windowPredicate(window, columns, PG_WINDOW_DIALECT);
+}
 
 /** `table:` names are unquoted identifiers upstream, so PostgreSQL folds them to lower case. */
 export function relationSql(relation: SourceRelation): string {
@@ -21,8 +35,13 @@ export function selectList(columns: readonly ColumnSpec[]): string {
     .join(', ');
 }
 
-export function selectSql(relation: SourceRelation, columns: readonly ColumnSpec[]): string {
-  return `SELECT ${selectList(columns)} FROM ${relationSql(relation)}`;
+export function selectSql(
+  relation: SourceRelation,
+  columns: readonly ColumnSpec[],
+  window?: ReadWindow,
+): string {
+  const where = andWhere(undefined, pgWindowPredicate(window, columns));
+  return `SELECT ${selectList(columns)} FROM ${relationSql(relation)}${where}`;
 }
 
 /** E'…' literal: backslash and quote escaped, valid whatever standard_conforming_strings says. */
@@ -30,15 +49,17 @@ export function escapeLiteral(value: string): string {
   return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-/** One keyset page: rows strictly after `after` (rendered literals) in key order. */
+/** One keyset page: rows of the window strictly after `after` (rendered literals) in key order. */
 export function keysetPageSql(
   relation: SourceRelation,
   columns: readonly ColumnSpec[],
   key: readonly KeyColumn[],
   after: readonly string[] | undefined,
   limit: number,
+  window?: ReadWindow,
 ): string {
   const keyList = key.map((k) => quoteIdent(k.name)).join(', ');
-  const where = after === undefined ? '' : ` WHERE (${keyList}) > (${after.join(', ')})`;
-  return `${selectSql(relation, columns)}${where} ORDER BY ${keyList} LIMIT ${limit}`;
+  const seek = after === undefined ? undefined : `(${keyList}) > (${after.join(', ')})`;
+  const where = andWhere(seek, pgWindowPredicate(window, columns));
+  return `SELECT ${selectList(columns)} FROM ${relationSql(relation)}${where} ORDER BY ${keyList} LIMIT ${limit}`;
 }

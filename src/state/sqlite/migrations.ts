@@ -62,6 +62,53 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
       );
       CREATE INDEX metrics_by_export ON metrics (export_name, id DESC);`,
   },
+  {
+    // Incremental cursors, chunk checkpoints and export locks.
+    version: 2,
+    sql: `
+      CREATE TABLE cursors (
+        export_name TEXT PRIMARY KEY,
+        column_desc TEXT NOT NULL,
+        value TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE chunk_runs (
+        run_id TEXT PRIMARY KEY,
+        export_name TEXT NOT NULL,
+        plan_hash TEXT NOT NULL,
+        status TEXT NOT NULL,
+        max_attempts INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      -- The real guard against two overlapping chunk runs of one export (not check-then-act).
+      CREATE UNIQUE INDEX chunk_runs_one_in_progress ON chunk_runs (export_name) WHERE status = 'in_progress';
+      CREATE TABLE chunk_tasks (
+        run_id TEXT NOT NULL,
+        chunk_index INTEGER NOT NULL,
+        unit TEXT NOT NULL,
+        lower TEXT,
+        upper TEXT,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        rows INTEGER NOT NULL DEFAULT 0,
+        files TEXT NOT NULL DEFAULT '[]',
+        last_error TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, chunk_index)
+      );
+      CREATE INDEX chunk_tasks_by_status ON chunk_tasks (run_id, status);
+      CREATE TABLE export_locks (
+        export_name TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

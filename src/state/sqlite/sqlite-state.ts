@@ -1,12 +1,17 @@
 /**
  * Layer: state/sqlite. The default StateStore: `.rivet_state.db` beside the config,
- * WAL journal, 10 s busy timeout, migrated on open.
+ * WAL journal, 10 s busy timeout, migrated on open. Cursors, chunks and locks live in
+ * their own sibling files.
  */
 import Database from 'better-sqlite3';
 import { RivetError } from '../../common/errors.js';
 import type { FileRecord } from '../../contracts/file-record.js';
-import type { MetricRecord, RunRecord, StateStore } from '../state.js';
+import type { ChunkStore, CursorStore, LockStore, MetricRecord, RunRecord, StateStore } from '../state.js';
 import { migrate } from './migrations.js';
+import { recordFile } from './record-file.js';
+import { createSqliteChunkStore } from './sqlite-chunk-store.js';
+import { createSqliteCursorStore } from './sqlite-cursor-store.js';
+import { createSqliteLockStore } from './sqlite-lock-store.js';
 
 export function openSqliteState(path: string): StateStore {
   if (path.trim() === '') throw new RivetError('RIVET_STATE_PATH', 'refusing an empty state database path');
@@ -33,8 +38,15 @@ export function openSqliteState(path: string): StateStore {
 class SqliteState implements StateStore {
   readonly #db: Database.Database;
 
+  readonly cursors: CursorStore;
+  readonly chunks: ChunkStore;
+  readonly locks: LockStore;
+
   constructor(db: Database.Database) {
     this.#db = db;
+    this.cursors = createSqliteCursorStore(db);
+    this.chunks = createSqliteChunkStore(db);
+    this.locks = createSqliteLockStore(db);
   }
 
   readonly runs = {
@@ -61,27 +73,7 @@ class SqliteState implements StateStore {
 
   readonly files = {
     record: async (f: FileRecord) => {
-      this.#db
-        .prepare(
-          `INSERT INTO files (run_id, export_name, path, uri, part_index, rows, bytes, xxh3, md5, format, compression, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (run_id, path) DO UPDATE SET uri = excluded.uri, part_index = excluded.part_index,
-             rows = excluded.rows, bytes = excluded.bytes, xxh3 = excluded.xxh3, md5 = excluded.md5, created_at = excluded.created_at`,
-        )
-        .run(
-          f.runId,
-          f.exportName,
-          f.path,
-          f.uri,
-          f.partIndex,
-          f.rows,
-          f.bytes,
-          f.xxh3,
-          f.md5,
-          f.format,
-          f.compression,
-          f.createdAt,
-        );
+      recordFile(this.#db, f);
     },
     forRun: async (runId: string) =>
       (

@@ -1,0 +1,51 @@
+/**
+ * Layer: cli. `rivet state reset -c <config> --export <name>`: forgets the export's
+ * incremental cursor and chunk checkpoints, so its next run starts from scratch.
+ */
+import { ExitClass } from '../../common/errors.js';
+import { loadConfig } from '../../config/load-config.js';
+import type { CursorRecord } from '../../state/state.js';
+import { type CliIo, line } from '../cli-io.js';
+import { confirm } from '../confirm.js';
+import { parseParams } from '../params.js';
+import { selectExports } from '../select-exports.js';
+import { openState } from '../wire.js';
+
+export interface StateResetFlags {
+  readonly config: string;
+  readonly export: string;
+  readonly yes: boolean;
+  readonly param: readonly string[];
+}
+
+export async function stateResetCommand(flags: StateResetFlags, io: CliIo): Promise<ExitClass> {
+  const config = loadConfig(flags.config, { params: parseParams(flags.param), env: io.env });
+  const name = selectExports(config, [flags.export], 'state')[0]!.name;
+  // Only a person at a terminal is asked; scripts and CI reset without asking, as upstream does.
+  if (io.isTTY === true && !flags.yes) {
+    const question = `Reset the state of export '${name}' (cursor and chunk checkpoints)? [y/N] `;
+    if (!(await confirm(io, question))) {
+      line(io.stdout, 'Nothing reset.');
+      return ExitClass.ok;
+    }
+  }
+  const state = openState(config);
+  try {
+    // Locks are left alone: a live run's lock is not ours to break, and a stale one expires.
+    const cursor = await state.cursors.get(name);
+    await state.cursors.reset(name);
+    const chunkRuns = await state.chunks.reset(name);
+    line(io.stdout, `State reset for export '${name}'${whatWasForgotten(cursor, chunkRuns)}`);
+  } finally {
+    await state.close();
+  }
+  return ExitClass.ok;
+}
+
+function whatWasForgotten(cursor: CursorRecord | undefined, chunkRuns: number): string {
+  const parts = [
+    ...(cursor === undefined ? [] : [`cursor '${cursor.value}' forgotten`]),
+    ...(chunkRuns === 0 ? [] : [`${chunkRuns} chunk run(s) removed`]),
+  ];
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}

@@ -1,0 +1,188 @@
+/**
+ * Layer: engine. The chunk scheduler: N workers, each with its own source connection,
+ * take chunks from one queue; a chunk's parts are committed, then the chunk is marked
+ * done (with its files, in one state transaction). The manifest lists the parts of done
+ * chunks only — across `--resume`s — so a chunk cut short by a crash never counts twice.
+ */
+
+import { isRivetError, RivetError } from '../common/errors.js';
+import { randomHex16 } from '../common/ids.js';
+import type { FileRecord } from '../contracts/file-record.js';
+import type { ExportPlan } from '../contracts/run-plan.js';
+import type { Destination } from '../destination/destination.js';
+import type { Source } from '../source/source.js';
+import { type ChunkQueue, checkpointQueue, memoryQueue } from './chunk-queue.js';
+import type { EngineDeps } from './engine-deps.js';
+import { faultPoint } from './fault-point.js';
+import { invalidateSuccess } from './markers.js';
+import { chunkPartName, PartWriter } from './part-writer.js';
+import { type ExportProgress, readUnit } from './read-unit.js';
+
+type ChunkedMode = Extract<ExportPlan['mode'], { kind: 'chunked' }>;
+
+export interface ChunkRun {
+  /** The plan to run: on `--resume`, with the run id of the run it continues. */
+  readonly plan: ExportPlan;
+  readonly queue: ChunkQueue;
+}
+
+/** Creates the chunk run (or reopens the one `--resume` continues), refusing unsafe combinations. */
+export async function openChunkRun(plan: ExportPlan, deps: EngineDeps, resume: boolean): Promise<ChunkRun> {
+  const mode = chunkedMode(plan);
+  const name = plan.exportName;
+  if (!mode.checkpoint) {
+    if (resume)
+      deps.onEvent({
+        type: 'warning',
+        exportName: name,
+        message: `--resume has no effect unless strategy is chunked with chunk_checkpoint: true`,
+      });
+    return { plan, queue: memoryQueue(mode.chunks ?? [], mode.maxAttempts) };
+  }
+  const open = await deps.state.chunks.inProgress(name);
+  if (resume) {
+    if (open === undefined) {
+      throw new RivetError(
+        'RIVET_RESUME_NOTHING',
+        `export '${name}': --resume found no chunk run in progress to continue`,
+        {
+          hint: 'run without --resume to start a new chunked run',
+        },
+      );
+    }
+    if (open.planHash !== mode.planHash) {
+      throw new RivetError(
+        'RIVET_RESUME_PLAN_CHANGED',
+        `export '${name}': --resume refused — the chunk plan changed since run ${open.runId} started (plan hash ${open.planHash}, now ${mode.planHash}); its chunks would not line up with this config`,
+        {
+          hint: `restore the config it ran with, or discard that run with \`rivet state reset --export ${name}\` and start over`,
+        },
+      );
+    }
+    const at = deps.now().toISOString();
+    await deps.state.chunks.prepareResume(open.runId, at);
+    return {
+      plan: { ...plan, runId: open.runId },
+      queue: checkpointQueue(deps.state.chunks, open.runId, deps.now),
+    };
+  }
+  if (open !== undefined) {
+    throw new RivetError(
+      'RIVET_CHUNK_RUN_IN_PROGRESS',
+      `export '${name}': chunk run ${open.runId} did not finish; a fresh run would export its finished chunks again`,
+      {
+        hint: `continue it with \`rivet run --resume\`, or discard it with \`rivet state reset --export ${name}\``,
+      },
+    );
+  }
+  const chunks = mode.chunks ?? [];
+  await deps.state.chunks.create(
+    {
+      runId: plan.runId,
+      exportName: name,
+      planHash: mode.planHash,
+      maxAttempts: mode.maxAttempts,
+      createdAt: plan.startedAt,
+    },
+    chunks.map((c) => ({ index: c.index, unit: JSON.stringify(c.window), lower: c.lower, upper: c.upper })),
+  );
+  return { plan, queue: checkpointQueue(deps.state.chunks, plan.runId, deps.now) };
+}
+
+/** Runs every chunk; returns the parts of all done chunks (this run and the ones it resumes). */
+export async function produceChunks(
+  run: ChunkRun,
+  deps: EngineDeps,
+  destination: Destination,
+  progress: ExportProgress,
+  signal: AbortSignal | undefined,
+): Promise<readonly FileRecord[]> {
+  const { plan, queue } = run;
+  const mode = chunkedMode(plan);
+  if (destination.capabilities.markers) await invalidateSuccess(destination);
+  const done: FileRecord[] = [];
+  const failures: unknown[] = [];
+  const worker = () => chunkWorker(plan, deps, destination, queue, progress, signal, done, failures);
+  await Promise.all(Array.from({ length: mode.workers }, worker));
+  signal?.throwIfAborted();
+  const unfinished = await queue.unfinished();
+  if (unfinished > 0) {
+    throw (
+      failures[0] ??
+      new RivetError(
+        'RIVET_CHUNKS_UNFINISHED',
+        `export '${plan.exportName}': ${unfinished} chunk(s) did not finish`,
+      )
+    );
+  }
+  return mode.checkpoint ? doneParts(plan, deps) : done;
+}
+
+async function chunkWorker(
+  plan: ExportPlan,
+  deps: EngineDeps,
+  destination: Destination,
+  queue: ChunkQueue,
+  progress: ExportProgress,
+  signal: AbortSignal | undefined,
+  done: FileRecord[],
+  failures: unknown[],
+): Promise<void> {
+  let source: Source | undefined;
+  try {
+    for (;;) {
+      if (signal?.aborted) return;
+      const claimed = await queue.claim();
+      if (claimed === undefined) return;
+      const { index, window } = claimed.unit;
+      const nonce = randomHex16();
+      const writer = new PartWriter(plan, destination, deps.formats[plan.format.kind], deps, {
+        beforeFirstCommit: async () => undefined,
+        partName: (part) => chunkPartName(plan, index, nonce, part),
+      });
+      try {
+        source ??= await deps.openSource();
+        const rows = await readUnit(plan, { ...plan.read, window }, source, writer, deps, progress, signal);
+        await queue.complete(index, rows, writer.committed);
+        done.push(...writer.committed);
+        faultPoint('after_chunk_commit');
+      } catch (error) {
+        await writer.abort();
+        // A failed attempt's committed parts are not the chunk's: it is re-read whole.
+        for (const part of writer.committed) await destination.deleteObject(part.path).catch(() => undefined);
+        await source?.close();
+        source = undefined;
+        const retryable = isRivetError(error) && error.retryable && !signal?.aborted;
+        await queue.fail(index, String((error as Error)?.message ?? error), !retryable);
+        if (!retryable || claimed.attempt >= chunkedMode(plan).maxAttempts) failures.push(error);
+        if (retryable) {
+          deps.onEvent({
+            type: 'retry',
+            exportName: plan.exportName,
+            attempt: claimed.attempt,
+            reason: `chunk ${index}: ${String((error as Error).message)}`,
+            delayMs: plan.tuning.retryBackoffMs,
+          });
+          await deps.sleep(plan.tuning.retryBackoffMs);
+        }
+      }
+    }
+  } finally {
+    await source?.close();
+  }
+}
+
+/** The ledger rows of the parts done chunks hold, in chunk order. */
+async function doneParts(plan: ExportPlan, deps: EngineDeps): Promise<FileRecord[]> {
+  const tasks = await deps.state.chunks.tasks(plan.runId);
+  const ledger = new Map((await deps.state.files.forRun(plan.runId)).map((f) => [f.path, f]));
+  return tasks
+    .filter((t) => t.status === 'done')
+    .sort((a, b) => a.index - b.index)
+    .flatMap((t) => t.files.map((path) => ledger.get(path)).filter((f): f is FileRecord => f !== undefined));
+}
+
+function chunkedMode(plan: ExportPlan): ChunkedMode {
+  if (plan.mode.kind !== 'chunked') throw new Error(`export '${plan.exportName}' is not chunked`);
+  return plan.mode;
+}

@@ -1,0 +1,127 @@
+/**
+ * Layer: source/mysql. The planning probes of the modes — window MIN/MAX, a NULL probe,
+ * key boundaries by an index walk, a row estimate, free connections, the index leading
+ * with a column. Values come back as the server's text (`CAST(… AS CHAR)`), never as
+ * driver-typed JavaScript values, so a bound re-injected later is exact.
+ */
+import type mysql from 'mysql2';
+import type { ReadWindow, SourceRelation } from '../../contracts/run-plan.js';
+import type { ColumnSpec } from '../../types/rivet-type.js';
+import { andWhere, windowExpression } from '../window-sql.js';
+import { metaQuery } from './my-query.js';
+import { myWindowDialect, myWindowPredicate, quoteMyIdent, relationSql } from './my-sql.js';
+
+export async function myWindowRange(
+  connection: mysql.Connection,
+  relation: SourceRelation,
+  window: ReadWindow,
+  columns: readonly ColumnSpec[],
+  lagMs: number | undefined,
+): Promise<{ min: string | null; max: string | null }> {
+  const values: unknown[] = [];
+  const expression = windowExpression(window, myWindowDialect(values));
+  // The server's clock stamped the rows; the pinned session is UTC, as DATETIME values are taken to be.
+  const lag =
+    lagMs === undefined
+      ? undefined
+      : `${expression} <= UTC_TIMESTAMP(6) - INTERVAL ${Math.trunc(lagMs) * 1000} MICROSECOND`;
+  const where = andWhere(myWindowPredicate(window, columns, values), lag);
+  const rows = await metaQuery<{ lo: string | null; hi: string | null }>(
+    connection,
+    `SELECT CAST(MIN(${expression}) AS CHAR) AS lo, CAST(MAX(${expression}) AS CHAR) AS hi FROM ${relationSql(relation)}${where}`,
+    values,
+  );
+  return { min: rows[0]?.lo ?? null, max: rows[0]?.hi ?? null };
+}
+
+export async function myHasNulls(
+  connection: mysql.Connection,
+  relation: SourceRelation,
+  window: Pick<ReadWindow, 'columns'>,
+): Promise<boolean> {
+  const expression = windowExpression(window, myWindowDialect([]));
+  const rows = await metaQuery(
+    connection,
+    `SELECT 1 AS found FROM ${relationSql(relation)} WHERE ${expression} IS NULL LIMIT 1`,
+  );
+  return rows.length > 0;
+}
+
+/** The key value every `step` rows in key order; each statement walks `step` index entries. */
+export async function myKeyBoundaries(
+  connection: mysql.Connection,
+  relation: SourceRelation,
+  column: string,
+  columns: readonly ColumnSpec[],
+  step: number,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
+  const key = quoteMyIdent(column);
+  const spec = columns.find((c) => c.name === column);
+  const boundaries: string[] = [];
+  for (;;) {
+    signal?.throwIfAborted();
+    const after = boundaries.at(-1);
+    const values: unknown[] = [];
+    const where =
+      after === undefined ? '' : ` WHERE ${key} > ${myWindowDialect(values).literal(after, spec)}`;
+    // A distinct alias: ORDER BY a bare name prefers an output column, which would sort the text.
+    const rows = await metaQuery<{ _rivet_boundary: string | null }>(
+      connection,
+      `SELECT CAST(${key} AS CHAR) AS _rivet_boundary FROM ${relationSql(relation)}${where} ORDER BY ${key} LIMIT 1 OFFSET ${step - 1}`,
+      values,
+    );
+    const value = rows[0]?._rivet_boundary;
+    if (value === undefined || value === null) return boundaries;
+    boundaries.push(value);
+  }
+}
+
+/** InnoDB's estimate (`TABLE_ROWS`); undefined for a query. */
+export async function myEstimateRows(
+  connection: mysql.Connection,
+  relation: SourceRelation,
+): Promise<number | undefined> {
+  if (relation.kind !== 'table') return undefined;
+  const rows = await metaQuery<{ n: unknown }>(
+    connection,
+    `SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${relation.schema === undefined ? 'DATABASE()' : '?'} AND TABLE_NAME = ?`,
+    relation.schema === undefined ? [relation.name] : [relation.schema, relation.name],
+  );
+  const n = Number(rows[0]?.n ?? Number.NaN);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** `max_connections` minus `Threads_connected` (MySQL reserves one extra for SUPER on its own). */
+export async function myFreeConnections(connection: mysql.Connection): Promise<number | undefined> {
+  const max = await metaQuery<{ m: unknown }>(connection, 'SELECT @@max_connections AS m');
+  const used = await metaQuery<{ Value: unknown }>(connection, "SHOW GLOBAL STATUS LIKE 'Threads_connected'");
+  const n = Number(max[0]?.m) - Number(used[0]?.Value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * The narrowest usable index whose first column is `column`: InnoDB appends the primary
+ * key to every secondary index, so `ORDER BY column, pk` walks it without a sort.
+ */
+export async function myLeadingIndex(
+  connection: mysql.Connection,
+  relation: SourceRelation,
+  column: string,
+): Promise<string | undefined> {
+  if (relation.kind !== 'table') return undefined;
+  const schemaSql = relation.schema === undefined ? 'DATABASE()' : '?';
+  const values = relation.schema === undefined ? [relation.name] : [relation.schema, relation.name];
+  const rows = await metaQuery<{ index_name: string; parts: unknown; prefixed: unknown }>(
+    connection,
+    `SELECT INDEX_NAME AS index_name, COUNT(*) AS parts, MAX(SUB_PART IS NOT NULL) AS prefixed
+       FROM information_schema.STATISTICS
+      WHERE TABLE_SCHEMA = ${schemaSql} AND TABLE_NAME = ?
+        AND INDEX_NAME IN (SELECT INDEX_NAME FROM information_schema.STATISTICS
+                            WHERE TABLE_SCHEMA = ${schemaSql} AND TABLE_NAME = ?
+                              AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = ? AND SUB_PART IS NULL)
+      GROUP BY INDEX_NAME ORDER BY COUNT(*), INDEX_NAME`,
+    [...values, ...values, column],
+  );
+  return rows.find((r) => Number(r.prefixed) === 0)?.index_name;
+}
