@@ -219,8 +219,11 @@ function yamlString(s) {
   return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
 }
 
-function writeRivetConfig(exportName, table, format, profile, engine = 'postgres') {
-  const slug = `${engine === 'postgres' ? '' : `${engine}-`}${exportName}-${format}`;
+/** issue 4: `chunked` cases cut the narrow table by id ranges read by two workers. */
+const CHUNKED = { chunkSize: 500_000, parallel: 2 };
+
+function writeRivetConfig(exportName, table, format, profile, engine = 'postgres', chunked = false) {
+  const slug = `${engine === 'postgres' ? '' : `${engine}-`}${exportName}-${format}${chunked ? '-chunked' : ''}`;
   const dir = join(WORK, 'cfg', slug);
   mkdirSync(dir, { recursive: true });
   const outDir = join(WORK, 'out', slug);
@@ -236,7 +239,15 @@ function writeRivetConfig(exportName, table, format, profile, engine = 'postgres
     `    profile: ${profile}`,
     'exports:',
     `  - name: ${exportName}`,
-    ...(engine === 'postgres' ? [`    table: public.${table}`] : ['    mode: full', `    table: ${table}`]),
+    ...(engine === 'postgres' ? [`    table: public.${table}`] : [`    table: ${table}`]),
+    ...(chunked
+      ? [
+          '    mode: chunked',
+          '    chunk_column: id',
+          `    chunk_size: ${CHUNKED.chunkSize}`,
+          `    parallel: ${CHUNKED.parallel}`,
+        ]
+      : ['    mode: full']),
     `    format: ${format}`,
     ...(format === 'parquet' ? ['    compression: zstd'] : []),
     '    destination:',
@@ -252,8 +263,8 @@ function writeRivetConfig(exportName, table, format, profile, engine = 'postgres
 function buildCases(fixture, opts, sizes) {
   const { name, table } = fixture;
   const cases = [];
-  const rivet = (id, label, exportName, tbl, format) => {
-    const cfg = writeRivetConfig(exportName, tbl, format, opts.profile);
+  const rivet = (id, label, exportName, tbl, format, chunked = false) => {
+    const cfg = writeRivetConfig(exportName, tbl, format, opts.profile, 'postgres', chunked);
     cases.push({
       id,
       label,
@@ -268,6 +279,9 @@ function buildCases(fixture, opts, sizes) {
   };
   rivet('rivet-parquet', 'rivet → parquet zstd', name, table, 'parquet');
   rivet('rivet-csv', 'rivet → csv', name, table, 'csv');
+  if (name === 'narrow') {
+    rivet('rivet-parquet-chunked', CHUNKED_LABEL, name, table, 'parquet', true);
+  }
   const csvFile = join(WORK, 'out', `${name}-psql.csv`);
   cases.push({
     id: 'psql-csv',
@@ -337,18 +351,22 @@ function ensureMydumper() {
   return mydumperPath() === undefined ? 'mydumper still not on PATH after apt-get install' : undefined;
 }
 
+const CHUNKED_LABEL = `rivet → parquet zstd, chunked range(id, ${CHUNKED.chunkSize.toLocaleString('en-US')}) parallel: ${CHUNKED.parallel}`;
+
 function buildMariadbCases(fixture, opts, sizes, mydumperSkip) {
   const { name, table } = fixture;
   const base = { table, rows: sizes[table].rows, logicalBytes: sizes[table].logical_bytes, runs: [] };
   const cases = [];
-  for (const [format, label] of [
-    ['parquet', 'rivet → parquet zstd'],
-    ['csv', 'rivet → csv'],
-  ]) {
-    const cfg = writeRivetConfig(name, table, format, opts.profile, 'mariadb');
+  const variants = [
+    ['parquet', 'rivet → parquet zstd', false],
+    ['csv', 'rivet → csv', false],
+    ...(name === 'narrow' ? [['parquet', CHUNKED_LABEL, true]] : []),
+  ];
+  for (const [format, label, chunked] of variants) {
+    const cfg = writeRivetConfig(name, table, format, opts.profile, 'mariadb', chunked);
     cases.push({
       ...base,
-      id: `rivet-${format}`,
+      id: `rivet-${format}${chunked ? '-chunked' : ''}`,
       label,
       kind: 'rivet',
       ...cfg,

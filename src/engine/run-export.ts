@@ -9,7 +9,7 @@ import type { ExportPlan } from '../contracts/run-plan.js';
 import type { ExportSummary } from '../contracts/run-summary.js';
 import type { Destination } from '../destination/destination.js';
 import type { EngineDeps } from './engine-deps.js';
-import { holdExportLock } from './export-lock.js';
+import { type HeldLock, holdExportLock } from './export-lock.js';
 import { faultPoint } from './fault-point.js';
 import { buildManifest, invalidateSuccess, SUCCESS_MARKER, writeMarkers } from './markers.js';
 import { PartWriter } from './part-writer.js';
@@ -22,8 +22,33 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** `--resume`: continue the export's chunk run in progress. */
   readonly resume?: boolean;
-  /** `--force`: take over a lock whose holder still looks alive. */
+  /** `--force`: let `--resume` run into a prefix that has `_SUCCESS`. */
   readonly force?: boolean;
+}
+
+/**
+ * Plans and runs one export under its lock: the lock is taken before planning, so the
+ * cursor or chunk run the plan is built from cannot change under it.
+ */
+export async function runLocked(
+  exportName: string,
+  runId: string,
+  deps: EngineDeps,
+  force: boolean,
+  fail: (error: unknown) => Promise<ExportSummary>,
+  work: () => Promise<ExportSummary>,
+): Promise<ExportSummary> {
+  let lock: HeldLock;
+  try {
+    lock = await holdExportLock(exportName, runId, deps, force);
+  } catch (error) {
+    return fail(error);
+  }
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
 }
 
 export async function runExport(
@@ -35,10 +60,8 @@ export async function runExport(
   const progress = newProgress();
   const destination = deps.openDestination(initial.destination);
   let plan = initial;
-  let lock: Awaited<ReturnType<typeof holdExportLock>> | undefined;
   let chunkRun: ChunkRun | undefined;
   try {
-    lock = await holdExportLock(plan.exportName, plan.runId, deps, options.force ?? false);
     if (plan.mode.kind === 'chunked') {
       chunkRun = await openChunkRun(plan, deps, options.resume ?? false);
       plan = chunkRun.plan;
@@ -51,39 +74,33 @@ export async function runExport(
       await refuseResumeOverSuccess(plan, destination, options.force ?? false);
     }
   } catch (error) {
-    await lock?.release();
     return failUnplannedExport(plan, deps, error);
   }
-  try {
-    await recordStart(plan, deps, chunkRun !== undefined && plan.runId !== initial.runId);
-    deps.onEvent({
-      type: 'export-started',
-      exportName: plan.exportName,
-      runId: plan.runId,
-      strategy: plan.read.strategy.kind,
+  await recordStart(plan, deps, chunkRun !== undefined && plan.runId !== initial.runId);
+  deps.onEvent({
+    type: 'export-started',
+    exportName: plan.exportName,
+    runId: plan.runId,
+    strategy: plan.read.strategy.kind,
+  });
+  if (plan.mode.kind === 'incremental' && plan.mode.high === null) {
+    const reason = `no new rows since cursor '${plan.mode.cursorColumn}'`;
+    return finish(plan, deps, destination, {
+      status: 'skipped',
+      skipReason: reason,
+      parts: [],
+      retries: 0,
+      progress,
+      started,
     });
-    if (plan.mode.kind === 'incremental' && plan.mode.high === null) {
-      const reason = `no new rows since cursor '${plan.mode.cursorColumn}'`;
-      return await finish(plan, deps, destination, {
-        status: 'skipped',
-        skipReason: reason,
-        parts: [],
-        retries: 0,
-        progress,
-        started,
-      });
-    }
-    const outcome =
-      chunkRun === undefined
-        ? await produce(plan, deps, destination, progress, options.signal)
-        : await produceChunked(chunkRun, deps, destination, progress, options.signal);
-    if (outcome.status === 'success') await commitCursor(plan, deps, progress);
-    return await finish(plan, deps, destination, { ...outcome, progress, started });
-  } finally {
-    await lock.release();
   }
+  const outcome =
+    chunkRun === undefined
+      ? await produce(plan, deps, destination, progress, options.signal)
+      : await produceChunked(chunkRun, deps, destination, progress, options.signal);
+  if (outcome.status === 'success') await commitCursor(plan, deps, progress);
+  return finish(plan, deps, destination, { ...outcome, progress, started });
 }
-
 /** Upstream's gate: `--resume` must not re-run into a prefix a completed run vouches for. */
 async function refuseResumeOverSuccess(
   plan: ExportPlan,

@@ -10,7 +10,7 @@ import type { RunEvent } from '../../contracts/run-event.js';
 import type { ExportSummary } from '../../contracts/run-summary.js';
 import type { EngineDeps } from '../../engine/engine-deps.js';
 import { withRetries } from '../../engine/retry.js';
-import { failUnplannedExport, runExport } from '../../engine/run-export.js';
+import { failUnplannedExport, runExport, runLocked } from '../../engine/run-export.js';
 import type { ExportFacts } from '../../plan/build-plan.js';
 import { buildExportPlan } from '../../plan/build-plan.js';
 import { collectFacts } from '../../plan/collect-facts.js';
@@ -86,6 +86,26 @@ async function runOne(
   flags: Pick<RunFlags, 'resume' | 'force'>,
 ): Promise<ExportSummary> {
   const now = deps.now();
+  const stub = () =>
+    buildExportPlan(exportConfig, { columns: [], table: { uniqueKey: undefined } }, config.source.type, now);
+  return runLocked(
+    exportConfig.name,
+    stub().runId,
+    deps,
+    flags.force,
+    (error) => failUnplannedExport(stub(), deps, error),
+    () => planAndRun(config, exportConfig, deps, io, flags, now),
+  );
+}
+
+async function planAndRun(
+  config: Config,
+  exportConfig: ExportConfig,
+  deps: EngineDeps,
+  io: CliIo,
+  flags: Pick<RunFlags, 'resume' | 'force'>,
+  now: Date,
+): Promise<ExportSummary> {
   let facts: ExportFacts;
   try {
     const policy = {
