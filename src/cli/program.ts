@@ -45,6 +45,7 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .addOption(paramOption())
     .option('--json', 'print the run aggregate as JSON on stdout', false)
     .option('--summary-output <path>', 'also write the run aggregate JSON to this file')
+    .option('--parallel-exports', 'run the exports of the config concurrently (up to 4 at once)', false)
     .option(
       '--resume',
       'continue the chunk run in progress (chunked exports with chunk_checkpoint: true)',

@@ -104,6 +104,8 @@ export interface Config {
   readonly dir: string;
   readonly source: SourceConfig;
   readonly exports: readonly ExportConfig[];
+  /** `parallel_exports` / `parallel_export_processes`: run exports concurrently (in-process). */
+  readonly parallelExports: boolean;
   /** Non-fatal findings, each printed once. */
   readonly warnings: readonly string[];
 }

@@ -136,8 +136,10 @@ function resolveConfig(
       code: 'RIVET_CONFIG_UNSUPPORTED',
     });
   }
-  if (raw.parallel_exports || raw.parallel_export_processes) {
-    warnings.push('parallel_exports: exports run one after another in this version');
+  if (raw.parallel_export_processes) {
+    warnings.push(
+      'parallel_export_processes: exports run in parallel inside one process (as parallel_exports); there are no child processes',
+    );
   }
   const source = resolveSource(raw.source);
   problems.push(...source.problems);
@@ -155,7 +157,8 @@ function resolveConfig(
     if (resolved.value !== undefined) exports.push(resolved.value);
   });
   problems.push(...sharedDestinations(exports, raw));
-  return { path, dir, source: source.value!, exports, warnings };
+  const parallelExports = raw.parallel_exports === true || raw.parallel_export_processes === true;
+  return { path, dir, source: source.value!, exports, parallelExports, warnings };
 }
 
 /**

@@ -11,12 +11,13 @@ import type { FileRecord } from '../contracts/file-record.js';
 import type { ExportPlan } from '../contracts/run-plan.js';
 import type { Destination } from '../destination/destination.js';
 import type { Source } from '../source/source.js';
-import { type ChunkQueue, checkpointQueue, memoryQueue } from './chunk-queue.js';
+import { type ChunkQueue, type ClaimedChunk, checkpointQueue, memoryQueue } from './chunk-queue.js';
 import type { EngineDeps } from './engine-deps.js';
 import { faultPoint } from './fault-point.js';
 import { invalidateSuccess } from './markers.js';
 import { chunkPartName, PartWriter } from './part-writer.js';
 import { type ExportProgress, readUnit } from './read-unit.js';
+import { runPool } from './run-pool.js';
 
 type ChunkedMode = Extract<ExportPlan['mode'], { kind: 'chunked' }>;
 
@@ -102,8 +103,18 @@ export async function produceChunks(
   if (destination.capabilities.markers) await invalidateSuccess(destination);
   const done: FileRecord[] = [];
   const failures: unknown[] = [];
-  const worker = () => chunkWorker(plan, deps, destination, queue, progress, signal, done, failures);
-  await Promise.all(Array.from({ length: mode.workers }, worker));
+  const next = async () => (signal?.aborted ? undefined : queue.claim());
+  await runPool(mode.workers, next, () => {
+    const worker = new ChunkWorker(plan, deps, destination, queue, progress, signal);
+    return {
+      run: async (claimed) => {
+        const outcome = await worker.run(claimed);
+        if (outcome.kind === 'done') done.push(...outcome.files);
+        else if (outcome.final) failures.push(outcome.error);
+      },
+      stop: () => worker.close(),
+    };
+  });
   signal?.throwIfAborted();
   const unfinished = await queue.unfinished();
   if (unfinished > 0) {
@@ -118,56 +129,63 @@ export async function produceChunks(
   return mode.checkpoint ? doneParts(plan, deps) : done;
 }
 
-async function chunkWorker(
-  plan: ExportPlan,
-  deps: EngineDeps,
-  destination: Destination,
-  queue: ChunkQueue,
-  progress: ExportProgress,
-  signal: AbortSignal | undefined,
-  done: FileRecord[],
-  failures: unknown[],
-): Promise<void> {
-  let source: Source | undefined;
-  try {
-    for (;;) {
-      if (signal?.aborted) return;
-      const claimed = await queue.claim();
-      if (claimed === undefined) return;
-      const { index, window } = claimed.unit;
-      const nonce = randomHex16();
-      const writer = new PartWriter(plan, destination, deps.formats[plan.format.kind], deps, {
-        beforeFirstCommit: async () => undefined,
-        partName: (part) => chunkPartName(plan, index, nonce, part),
-      });
-      try {
-        source ??= await deps.openSource();
-        const rows = await readUnit(plan, { ...plan.read, window }, source, writer, deps, progress, signal);
-        await queue.complete(index, rows, writer.committed);
-        done.push(...writer.committed);
-        faultPoint('after_chunk_commit');
-      } catch (error) {
-        await writer.abort();
-        // A failed attempt's committed parts are not the chunk's: it is re-read whole.
-        for (const part of writer.committed) await destination.deleteObject(part.path).catch(() => undefined);
-        await source?.close();
-        source = undefined;
-        const retryable = isRivetError(error) && error.retryable && !signal?.aborted;
-        await queue.fail(index, String((error as Error)?.message ?? error), !retryable);
-        if (!retryable || claimed.attempt >= chunkedMode(plan).maxAttempts) failures.push(error);
-        if (retryable) {
-          deps.onEvent({
-            type: 'retry',
-            exportName: plan.exportName,
-            attempt: claimed.attempt,
-            reason: `chunk ${index}: ${String((error as Error).message)}`,
-            delayMs: plan.tuning.retryBackoffMs,
-          });
-          await deps.sleep(plan.tuning.retryBackoffMs);
-        }
+type ChunkOutcome =
+  | { readonly kind: 'done'; readonly files: readonly FileRecord[] }
+  | { readonly kind: 'failed'; readonly error: unknown; readonly final: boolean };
+
+/** One worker: its own source connection, reopened after a failure (it may be broken). */
+class ChunkWorker {
+  #source: Source | undefined;
+
+  constructor(
+    private readonly plan: ExportPlan,
+    private readonly deps: EngineDeps,
+    private readonly destination: Destination,
+    private readonly queue: ChunkQueue,
+    private readonly progress: ExportProgress,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  async run(claimed: ClaimedChunk): Promise<ChunkOutcome> {
+    const { plan, deps, destination, queue, signal } = this;
+    const { index, window } = claimed.unit;
+    const nonce = randomHex16();
+    const writer = new PartWriter(plan, destination, deps.formats[plan.format.kind], deps, {
+      beforeFirstCommit: async () => undefined,
+      partName: (part) => chunkPartName(plan, index, nonce, part),
+    });
+    try {
+      this.#source ??= await deps.openSource();
+      const spec = { ...plan.read, window };
+      const rows = await readUnit(plan, spec, this.#source, writer, deps, this.progress, signal);
+      await queue.complete(index, rows, writer.committed);
+      faultPoint('after_chunk_commit');
+      return { kind: 'done', files: writer.committed };
+    } catch (error) {
+      await writer.abort();
+      // A failed attempt's committed parts are not the chunk's: it is re-read whole.
+      for (const part of writer.committed) await destination.deleteObject(part.path).catch(() => undefined);
+      await this.close();
+      const retryable = isRivetError(error) && error.retryable && signal?.aborted !== true;
+      await queue.fail(index, String((error as Error)?.message ?? error), !retryable);
+      const final = !retryable || claimed.attempt >= chunkedMode(plan).maxAttempts;
+      if (!final) {
+        deps.onEvent({
+          type: 'retry',
+          exportName: plan.exportName,
+          attempt: claimed.attempt,
+          reason: `chunk ${index}: ${String((error as Error).message)}`,
+          delayMs: plan.tuning.retryBackoffMs,
+        });
+        await deps.sleep(plan.tuning.retryBackoffMs);
       }
+      return { kind: 'failed', error, final };
     }
-  } finally {
+  }
+
+  async close(): Promise<void> {
+    const source = this.#source;
+    this.#source = undefined;
     await source?.close();
   }
 }

@@ -11,6 +11,7 @@ import type { ExportSummary } from '../../contracts/run-summary.js';
 import type { EngineDeps } from '../../engine/engine-deps.js';
 import { withRetries } from '../../engine/retry.js';
 import { failUnplannedExport, runExport, runLocked } from '../../engine/run-export.js';
+import { listTasks, runPool } from '../../engine/run-pool.js';
 import type { ExportFacts } from '../../plan/build-plan.js';
 import { buildExportPlan } from '../../plan/build-plan.js';
 import { collectFacts } from '../../plan/collect-facts.js';
@@ -32,7 +33,11 @@ export interface RunFlags {
   readonly summaryOutput?: string;
   readonly resume: boolean;
   readonly force: boolean;
+  readonly parallelExports?: boolean;
 }
+
+/** `--parallel-exports`: at most this many exports at once (each holds at least one connection). */
+const PARALLEL_EXPORTS = 4;
 
 export async function runCommand(flags: RunFlags, io: CliIo): Promise<ExitClass> {
   const startedAt = new Date();
@@ -50,31 +55,56 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<ExitClass>
       },
     );
   }
+  const parallel = (flags.parallelExports || config.parallelExports) && exports.length > 1;
+  if (parallel && exports.some((e) => e.destination.kind === 'stdout')) {
+    throw new RivetError(
+      'RIVET_USAGE_PARALLEL_STDOUT',
+      '--parallel-exports cannot run a stdout export beside others (their bytes would interleave)',
+      {
+        hint: 'run the stdout export on its own with -e, or drop --parallel-exports',
+        exitClass: ExitClass.usageOrTransient,
+      },
+    );
+  }
   const state = openState(config);
-  const summaries: ExportSummary[] = [];
+  const summaries = new Map<string, ExportSummary>();
   try {
     const deps = engineDeps(config, state, (event) => renderEvent(event, io, warned), io.env);
-    for (const exportConfig of exports) {
-      if (io.signal.aborted) {
-        line(
-          io.stderr,
-          `rivet: interrupted — export '${exportConfig.name}' and the ones after it were not started`,
-        );
-        break;
-      }
-      const summary = await runOne(config, exportConfig, deps, io, flags);
-      const report = await writeRunReport(config.dir, summary);
-      line(io.stderr, summaryCard(summary, report));
-      summaries.push(summary);
-    }
+    const next = listTasks(exports);
+    await runPool(
+      parallel ? Math.min(PARALLEL_EXPORTS, exports.length) : 1,
+      async () => {
+        const exportConfig = await next();
+        if (exportConfig !== undefined && io.signal.aborted) {
+          line(
+            io.stderr,
+            `rivet: interrupted — export '${exportConfig.name}' and the ones after it were not started`,
+          );
+          return undefined;
+        }
+        return exportConfig;
+      },
+      () => ({
+        run: async (exportConfig) => {
+          const summary = await runOne(config, exportConfig, deps, io, flags);
+          const report = await writeRunReport(config.dir, summary);
+          line(io.stderr, summaryCard(summary, report));
+          summaries.set(exportConfig.name, summary);
+        },
+      }),
+    );
   } finally {
     await state.close();
   }
-  if (summaries.length > 1) line(io.stderr, `\nRun summary\n${aggregateTable(summaries)}`);
-  const aggregate = aggregateJson(config.path, startedAt, new Date(), summaries);
+  // Config order, whatever order parallel exports finished in.
+  const ordered = exports
+    .map((e) => summaries.get(e.name))
+    .filter((s): s is ExportSummary => s !== undefined);
+  if (ordered.length > 1) line(io.stderr, `\nRun summary\n${aggregateTable(ordered)}`);
+  const aggregate = aggregateJson(config.path, startedAt, new Date(), ordered, parallel);
   if (flags.json) line(io.stdout, aggregate);
   if (flags.summaryOutput !== undefined) await writeFile(flags.summaryOutput, `${aggregate}\n`);
-  return worstExitClass(summaries.map((s) => s.exit_class as ExitClass));
+  return worstExitClass(ordered.map((s) => s.exit_class as ExitClass));
 }
 
 /** Facts, plan, run — retrying the planning reads like the extraction's (a restart at 2 a.m. is transient). */

@@ -10,6 +10,7 @@ export function aggregateJson(
   started: Date,
   finished: Date,
   summaries: readonly ExportSummary[],
+  parallel = false,
 ): string {
   const stamp = utcStampParts(started);
   const count = (status: string) => summaries.filter((s) => s.status === status).length;
@@ -19,7 +20,7 @@ export function aggregateJson(
     finished_at: finished.toISOString(),
     duration_ms: finished.getTime() - started.getTime(),
     config_path: configPath,
-    parallel_mode: 'sequential',
+    parallel_mode: parallel ? 'parallel-threads' : 'sequential',
     total_exports: summaries.length,
     success_count: count('success'),
     failed_count: count('failed'),
@@ -35,7 +36,7 @@ export function aggregateJson(
       files: s.files_produced,
       bytes: s.bytes_written,
       duration_ms: s.duration_ms,
-      mode: 'full',
+      mode: s.mode,
       error_code: s.error_code,
       error_message: s.error_message,
     })),
