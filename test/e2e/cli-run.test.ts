@@ -61,6 +61,29 @@ describe.skipIf(!available)('rivet run against PostgreSQL', () => {
 
   const config = (exports: string) => `source:\n  type: postgres\n  url_env: PG_URL\nexports:\n${exports}`;
 
+  it('--parallel-exports runs the exports concurrently and reports them in config order', async () => {
+    const dir = tempDir();
+    try {
+      const exportYaml = (name: string, format: string) =>
+        `  - name: ${name}\n    table: ${db.name}.orders\n    format: ${format}\n    destination: { type: local, path: ./out/${name} }\n`;
+      writeFileSync(
+        join(dir.path, 'rivet.yaml'),
+        config(exportYaml('a', 'csv') + exportYaml('b', 'parquet')),
+      );
+      const cli = runCli(['run', '-c', 'rivet.yaml', '--parallel-exports', '--json'], { cwd: dir.path, env });
+      expect(cli.code, cli.stderr).toBe(0);
+      const aggregate = JSON.parse(cli.stdout);
+      expect(aggregate.parallel_mode).toBe('parallel-threads');
+      expect(aggregate.per_export.map((e: { export_name: string }) => e.export_name)).toEqual(['a', 'b']);
+      const [row] = await duckQuery(
+        `SELECT count(*)::INT AS n FROM read_parquet(${sqlString(join(dir.path, 'out', 'b', '*.parquet'))})`,
+      );
+      expect(row?.n).toBe(2500);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('writes parts, manifests, _SUCCESS, state and reports; the files read back in DuckDB', async () => {
     const dir = tempDir();
     try {
