@@ -73,7 +73,10 @@ async function planIncremental(
   };
   const { max } = await ctx.source.range(config.relation, after, ctx.columns, mode.lagMs);
   const warnings: string[] = [];
-  if (stored === undefined && (await ctx.source.hasNulls(config.relation, { columns }))) {
+  // Only a warning: a probe that times out on an unindexed column must not fail the export.
+  const nulls =
+    stored === undefined && (await ctx.source.hasNulls(config.relation, { columns }).catch(() => false));
+  if (nulls) {
     warnings.push(
       `rows whose ${cursorColumn} is NULL are never exported by incremental mode (they cannot be ordered against the cursor)`,
     );
