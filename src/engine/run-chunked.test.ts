@@ -86,12 +86,19 @@ describe('chunked runs', () => {
     const state = createMemoryState();
     const source = windowedSource();
     const summary = await runExport(chunkedPlan(), testDeps(source.open, destination, state));
-    expect(summary).toMatchObject({ status: 'success', total_rows: ROWS, files_produced: 4, mode: 'chunked' });
+    expect(summary).toMatchObject({
+      status: 'success',
+      total_rows: ROWS,
+      files_produced: 4,
+      mode: 'chunked',
+    });
     expect(source.opened()).toBe(2);
     const manifest = manifestOf(destination);
     expect(manifest.parts.map((p) => p.rows)).toEqual([3, 3, 3, 1]);
     expect(manifest.parts.map((p) => p.path)).toEqual(
-      [0, 1, 2, 3].map((i) => expect.stringMatching(new RegExp(`^items_20260304_050607_chunk${i}_[0-9a-f]{16}\\.csv$`))),
+      [0, 1, 2, 3].map((i) =>
+        expect.stringMatching(new RegExp(`^items_20260304_050607_chunk${i}_[0-9a-f]{16}\\.csv$`)),
+      ),
     );
     const run = await state.chunks.latest('items');
     expect(run?.status).toBe('completed');

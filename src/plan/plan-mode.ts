@@ -71,11 +71,12 @@ async function planIncremental(
     columns,
     bounds: stored === undefined ? [] : [{ op: '>', value: stored.value }],
   };
-  const { max } = await ctx.source.range(config.relation, after, ctx.columns, mode.lagMs);
+  const { max } = await ctx.source.probes.range(config.relation, after, ctx.columns, mode.lagMs);
   const warnings: string[] = [];
   // Only a warning: a probe that times out on an unindexed column must not fail the export.
   const nulls =
-    stored === undefined && (await ctx.source.hasNulls(config.relation, { columns }).catch(() => false));
+    stored === undefined &&
+    (await ctx.source.probes.hasNulls(config.relation, { columns }).catch(() => false));
   if (nulls) {
     warnings.push(
       `rows whose ${cursorColumn} is NULL are never exported by incremental mode (they cannot be ordered against the cursor)`,
@@ -193,7 +194,7 @@ async function cutChunks(
 ): Promise<ChunkUnit[]> {
   const { source } = ctx;
   if (chunking.kind === 'key') {
-    const boundaries = await source.keyBoundaries(
+    const boundaries = await source.probes.keyBoundaries(
       config.relation,
       chunking.column,
       ctx.columns,
@@ -204,7 +205,7 @@ async function cutChunks(
   }
   const columns = [chunking.column] as const;
   const units = await cutByValue(config, chunking, ctx, warnings);
-  if (!(await source.hasNulls(config.relation, { columns }))) return units;
+  if (!(await source.probes.hasNulls(config.relation, { columns }))) return units;
   if (mode.nullKeys === 'own_chunk') return [...units, nullUnit(units.length, chunking.column)];
   throw new RivetError(
     'RIVET_PLAN_CHUNK_NULL_KEYS',
@@ -222,12 +223,12 @@ async function cutByValue(
   warnings: string[],
 ): Promise<ChunkUnit[]> {
   const window: ReadWindow = { columns: [chunking.column], bounds: [] };
-  const { min, max } = await ctx.source.range(config.relation, window, ctx.columns);
+  const { min, max } = await ctx.source.probes.range(config.relation, window, ctx.columns);
   if (min === null || max === null) return [];
   const cut = {
     exportName: config.name,
     column: chunking.column,
-    estimate: await ctx.source.estimateRows(config.relation),
+    estimate: await ctx.source.probes.estimateRows(config.relation),
     warn: (message: string) => warnings.push(message),
   };
   if (chunking.kind === 'days') return cutDays(min, max, chunking.days, cut);
@@ -245,7 +246,7 @@ async function workersFor(
 ): Promise<number> {
   let workers = Math.max(1, Math.min(parallel, chunks ?? parallel));
   if (workers === 1) return 1;
-  const free = await source.freeConnections();
+  const free = await source.probes.freeConnections();
   if (free !== undefined && free - 1 < workers) {
     const capped = Math.max(1, free - 1);
     warnings.push(

@@ -2,9 +2,10 @@
  * Layer: source (seam). What the engine and planner need from a database, and
  * nothing more. One Source is one connection; concurrent tasks open their own.
  */
-import type { ReadSpec, ReadWindow, SourceRelation, TableFacts } from '../contracts/run-plan.js';
+import type { ReadSpec, SourceRelation, TableFacts } from '../contracts/run-plan.js';
 import type { Batch } from '../types/column-data.js';
 import type { ColumnSpec } from '../types/rivet-type.js';
+import type { SourceProbes } from './source-probes.js';
 
 /** A per-column type override from `columns:` (e.g. `decimal(18,2)`, `text`). */
 export interface ColumnOverride {
@@ -54,30 +55,7 @@ export interface Source {
    * memory is reused for the next one: it is valid until the consumer asks for more.
    */
   read(spec: ReadSpec, budget: ReadBudget, options?: ReadOptions): AsyncIterable<Batch>;
-  /**
-   * MIN and MAX of a window's expression over the rows of the window, as the source
-   * prints them (UTC for instants). With `lagMs`, rows newer than the server's
-   * `now() − lag` are left out of the MAX.
-   */
-  range(
-    relation: SourceRelation,
-    window: ReadWindow,
-    columns: readonly ColumnSpec[],
-    lagMs?: number,
-  ): Promise<{ readonly min: string | null; readonly max: string | null }>;
-  /** Whether any row has the window expression NULL (a LIMIT 1 probe). */
-  hasNulls(relation: SourceRelation, window: Pick<ReadWindow, 'columns'>): Promise<boolean>;
-  /** The key value every `step` rows in key order: an index walk, one short statement per value. */
-  keyBoundaries(
-    relation: SourceRelation,
-    column: string,
-    columns: readonly ColumnSpec[],
-    step: number,
-    signal?: AbortSignal,
-  ): Promise<string[]>;
-  /** The catalog's row estimate of a table; undefined for a query or an unanalyzed table. */
-  estimateRows(relation: SourceRelation): Promise<number | undefined>;
-  /** Connections the server can still accept (max minus reserved minus in use), if readable. */
-  freeConnections(): Promise<number | undefined>;
+  /** Short planning probes of the modes (bounds, NULLs, key boundaries, estimates). */
+  readonly probes: SourceProbes;
   close(): Promise<void>;
 }

@@ -65,11 +65,13 @@ export function scriptedSource(options: ScriptedSourceOptions): {
             yield batch;
           }
         },
-        range: async () => ({ min: null, max: null }),
-        hasNulls: async () => false,
-        keyBoundaries: async () => [],
-        estimateRows: async () => undefined,
-        freeConnections: async () => undefined,
+        probes: {
+          range: async () => ({ min: null, max: null }),
+          hasNulls: async () => false,
+          keyBoundaries: async () => [],
+          estimateRows: async () => undefined,
+          freeConnections: async () => undefined,
+        },
         close: async () => undefined,
       };
     },

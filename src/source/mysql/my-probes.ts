@@ -7,6 +7,7 @@
 import type mysql from 'mysql2';
 import type { ReadWindow, SourceRelation } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
+import type { WindowRange } from '../source-probes.js';
 import { andWhere, windowExpression } from '../window-sql.js';
 import { metaQuery } from './my-query.js';
 import { myWindowDialect, myWindowPredicate, quoteMyIdent, relationSql } from './my-sql.js';
@@ -17,7 +18,7 @@ export async function myWindowRange(
   window: ReadWindow,
   columns: readonly ColumnSpec[],
   lagMs: number | undefined,
-): Promise<{ min: string | null; max: string | null }> {
+): Promise<WindowRange> {
   const values: unknown[] = [];
   const expression = windowExpression(window, myWindowDialect(values));
   // The server's clock stamped the rows; the pinned session is UTC, as DATETIME values are taken to be.

@@ -17,6 +17,7 @@ import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import { relationLabel } from '../relation-label.js';
 import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import { planningProbes, type SourceProbes } from '../source-probes.js';
 import { throttle } from '../throttle.js';
 import { MyBatchDecoder } from './my-batch-decoder.js';
 import { connectMySql, type MyConnectionSpec } from './my-connect.js';
@@ -54,6 +55,15 @@ export class MySqlSource implements Source {
   #broken = false;
   /** Why the connection was given up, reported to the next caller instead of a bare "closed". */
   #brokenBy: unknown;
+  readonly probes: SourceProbes = planningProbes((doing, work) => this.#plan(doing, work), {
+    range: (relation, window, columns, lagMs) =>
+      myWindowRange(this.#connection, relation, window, columns, lagMs),
+    hasNulls: (relation, window) => myHasNulls(this.#connection, relation, window),
+    keyBoundaries: (relation, column, columns, step, signal) =>
+      myKeyBoundaries(this.#connection, relation, column, columns, step, signal),
+    estimateRows: (relation) => myEstimateRows(this.#connection, relation),
+    freeConnections: () => myFreeConnections(this.#connection),
+  });
 
   private constructor(connection: mysql.Connection, target: string, spec: MyConnectionSpec, flavor: Flavor) {
     this.#connection = connection;
@@ -160,46 +170,6 @@ export class MySqlSource implements Source {
       return { key, index };
     }
     return { key: [{ name: column, type }, ...key.filter((k) => k.name !== column)], index: leading };
-  }
-
-  async range(
-    relation: SourceRelation,
-    window: ReadWindow,
-    columns: readonly ColumnSpec[],
-    lagMs?: number,
-  ): Promise<{ min: string | null; max: string | null }> {
-    return this.#plan(
-      `reading the bounds of ${window.columns.join(', ')} in ${relationLabel(relation)}`,
-      () => myWindowRange(this.#connection, relation, window, columns, lagMs),
-    );
-  }
-
-  async hasNulls(relation: SourceRelation, window: Pick<ReadWindow, 'columns'>): Promise<boolean> {
-    return this.#plan(`probing ${relationLabel(relation)} for NULL ${window.columns[0]}`, () =>
-      myHasNulls(this.#connection, relation, window),
-    );
-  }
-
-  async keyBoundaries(
-    relation: SourceRelation,
-    column: string,
-    columns: readonly ColumnSpec[],
-    step: number,
-    signal?: AbortSignal,
-  ): Promise<string[]> {
-    return this.#plan(`walking the key ${column} of ${relationLabel(relation)}`, () =>
-      myKeyBoundaries(this.#connection, relation, column, columns, step, signal),
-    );
-  }
-
-  async estimateRows(relation: SourceRelation): Promise<number | undefined> {
-    return this.#plan(`estimating the rows of ${relationLabel(relation)}`, () =>
-      myEstimateRows(this.#connection, relation),
-    );
-  }
-
-  async freeConnections(): Promise<number | undefined> {
-    return this.#plan('counting free connections', () => myFreeConnections(this.#connection));
   }
 
   async close(): Promise<void> {

@@ -7,13 +7,9 @@ import type pg from 'pg';
 import { quoteIdent } from '../../common/sql-ident.js';
 import type { ReadWindow, SourceRelation } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
+import type { WindowRange } from '../source-probes.js';
 import { andWhere, windowExpression } from '../window-sql.js';
 import { escapeLiteral, PG_WINDOW_DIALECT, pgWindowPredicate, relationSql } from './pg-sql.js';
-
-export interface WindowRange {
-  readonly min: string | null;
-  readonly max: string | null;
-}
 
 async function one(client: pg.Client, sql: string): Promise<(string | null)[] | undefined> {
   const result = await client.query<(string | null)[]>({ text: sql, rowMode: 'array' });

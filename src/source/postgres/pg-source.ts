@@ -4,11 +4,12 @@
  * Keyed tables are read as keyset COPY pages; everything else through a cursor.
  */
 import type pg from 'pg';
-import type { ReadSpec, ReadWindow, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
+import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import { relationLabel } from '../relation-label.js';
 import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import { planningProbes, type SourceProbes } from '../source-probes.js';
 import { throttle } from '../throttle.js';
 import { connectPostgres, type PgConnectionSpec } from './pg-connect.js';
 import { readWithCursor } from './pg-cursor-reader.js';
@@ -50,6 +51,15 @@ export class PostgresSource implements Source {
   readonly #applicationName: string;
   readonly #planning: { readonly statementMs: number; readonly lockMs: number };
   #broken = false;
+  readonly probes: SourceProbes = planningProbes((doing, work) => this.#plan(doing, work), {
+    range: (relation, window, columns, lagMs) =>
+      pgWindowRange(this.#client, relation, window, columns, lagMs),
+    hasNulls: (relation, window) => pgHasNulls(this.#client, relation, window),
+    keyBoundaries: (relation, column, _columns, step, signal) =>
+      pgKeyBoundaries(this.#client, relation, column, step, signal),
+    estimateRows: (relation) => pgEstimateRows(this.#client, relation),
+    freeConnections: () => pgFreeConnections(this.#client),
+  });
 
   private constructor(client: pg.Client, target: string, spec: PgConnectionSpec) {
     this.#client = client;
@@ -104,47 +114,6 @@ export class PostgresSource implements Source {
     } finally {
       if (!finished) await this.#abandonTransaction();
     }
-  }
-
-  async range(
-    relation: SourceRelation,
-    window: ReadWindow,
-    columns: readonly ColumnSpec[],
-    lagMs?: number,
-  ): Promise<{ min: string | null; max: string | null }> {
-    return this.#plan(
-      `reading the bounds of ${window.columns.join(', ')} in ${relationLabel(relation)}`,
-      () => pgWindowRange(this.#client, relation, window, columns, lagMs),
-    );
-  }
-
-  async hasNulls(relation: SourceRelation, window: Pick<ReadWindow, 'columns'>): Promise<boolean> {
-    return this.#plan(`probing ${relationLabel(relation)} for NULL ${window.columns[0]}`, () =>
-      pgHasNulls(this.#client, relation, window),
-    );
-  }
-
-  async keyBoundaries(
-    relation: SourceRelation,
-    column: string,
-    _columns: readonly ColumnSpec[],
-    step: number,
-    signal?: AbortSignal,
-  ): Promise<string[]> {
-    // One planning transaction per boundary would be as safe, but each statement is short already.
-    return this.#plan(`walking the key ${column} of ${relationLabel(relation)}`, () =>
-      pgKeyBoundaries(this.#client, relation, column, step, signal),
-    );
-  }
-
-  async estimateRows(relation: SourceRelation): Promise<number | undefined> {
-    return this.#plan(`estimating the rows of ${relationLabel(relation)}`, () =>
-      pgEstimateRows(this.#client, relation),
-    );
-  }
-
-  async freeConnections(): Promise<number | undefined> {
-    return this.#plan('counting free connections', () => pgFreeConnections(this.#client));
   }
 
   async close(): Promise<void> {
