@@ -65,6 +65,9 @@ export async function holdExportLock(
 function isDead(holder: ExportLockRecord, now: Date): boolean {
   if (Date.parse(holder.expiresAt) < now.getTime()) return true;
   if (holder.host !== hostname()) return false;
+  // Our own pid: a process never holds one export twice, so this is an earlier life of the
+  // pid (a container restarted as pid 1), not a live holder.
+  if (holder.pid === process.pid) return true;
   try {
     process.kill(holder.pid, 0);
     return false;

@@ -57,7 +57,8 @@ export function buildManifest(input: ManifestInput): Manifest {
     })),
     row_count: parts.reduce((sum, p) => sum + p.rows, 0),
     part_count: parts.length,
-    parts: parts.map(manifestPart),
+    // Numbered by position: chunk parts are each part 0 of their own chunk, yet distinct parts here.
+    parts: parts.map((part, position) => ({ ...manifestPart(part), part_id: position })),
   };
 }
 

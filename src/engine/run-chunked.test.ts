@@ -130,7 +130,7 @@ describe('chunked runs', () => {
     expect(refused).toMatchObject({ status: 'failed', error_code: 'RIVET_CHUNK_RUN_IN_PROGRESS' });
 
     const resumed = await runExport(
-      { ...chunkedPlan({ chunks: undefined }), runId: 'items_later' },
+      { ...chunkedPlan({ chunks: undefined }), runId: run!.runId },
       testDeps(windowedSource().open, destination, state),
       { resume: true },
     );

@@ -22,9 +22,10 @@ import { runPool } from './run-pool.js';
 type ChunkedMode = Extract<ExportPlan['mode'], { kind: 'chunked' }>;
 
 export interface ChunkRun {
-  /** The plan to run: on `--resume`, with the run id of the run it continues. */
   readonly plan: ExportPlan;
   readonly queue: ChunkQueue;
+  /** `--resume`: the plan is the run it continues (its id, names and directory). */
+  readonly resumed: boolean;
 }
 
 /** Creates the chunk run (or reopens the one `--resume` continues), refusing unsafe combinations. */
@@ -38,7 +39,7 @@ export async function openChunkRun(plan: ExportPlan, deps: EngineDeps, resume: b
         exportName: name,
         message: `--resume has no effect unless strategy is chunked with chunk_checkpoint: true`,
       });
-    return { plan, queue: memoryQueue(mode.chunks ?? [], mode.maxAttempts) };
+    return { plan, queue: memoryQueue(mode.chunks ?? [], mode.maxAttempts), resumed: false };
   }
   const open = await deps.state.chunks.inProgress(name);
   if (resume) {
@@ -60,12 +61,16 @@ export async function openChunkRun(plan: ExportPlan, deps: EngineDeps, resume: b
         },
       );
     }
-    const at = deps.now().toISOString();
-    await deps.state.chunks.prepareResume(open.runId, at);
-    return {
-      plan: { ...plan, runId: open.runId },
-      queue: checkpointQueue(deps.state.chunks, open.runId, deps.now),
-    };
+    if (open.runId !== plan.runId) {
+      // Planned against another run than the one in progress now (it changed under us).
+      throw new RivetError(
+        'RIVET_RESUME_NOTHING',
+        `export '${name}': the chunk run in progress (${open.runId}) is not the one this run was planned to continue (${plan.runId})`,
+        { hint: 'run `rivet run --resume` again' },
+      );
+    }
+    await deps.state.chunks.prepareResume(open.runId, deps.now().toISOString());
+    return { plan, queue: checkpointQueue(deps.state.chunks, open.runId, deps.now), resumed: true };
   }
   if (open !== undefined) {
     throw new RivetError(
@@ -87,7 +92,7 @@ export async function openChunkRun(plan: ExportPlan, deps: EngineDeps, resume: b
     },
     chunks.map((c) => ({ index: c.index, unit: JSON.stringify(c.window), lower: c.lower, upper: c.upper })),
   );
-  return { plan, queue: checkpointQueue(deps.state.chunks, plan.runId, deps.now) };
+  return { plan, queue: checkpointQueue(deps.state.chunks, plan.runId, deps.now), resumed: false };
 }
 
 /** Runs every chunk; returns the parts of all done chunks (this run and the ones it resumes). */

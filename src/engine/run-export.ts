@@ -76,7 +76,7 @@ export async function runExport(
   } catch (error) {
     return failUnplannedExport(plan, deps, error);
   }
-  await recordStart(plan, deps, chunkRun !== undefined && plan.runId !== initial.runId);
+  await recordStart(plan, deps, chunkRun?.resumed ?? false);
   deps.onEvent({
     type: 'export-started',
     exportName: plan.exportName,
@@ -132,11 +132,12 @@ async function produceChunked(
   const { plan } = run;
   try {
     const parts = await produceChunks(run, deps, destination, progress, signal);
-    if (parts.length === 0 && plan.skipEmpty) return { status: 'skipped', parts, retries: 0 };
-    await publishMarkers(plan, deps, destination, parts);
+    const skipped = parts.length === 0 && plan.skipEmpty;
+    if (!skipped) await publishMarkers(plan, deps, destination, parts);
+    // Every chunk is done, rows or not: a run left in progress would block the next one.
     if (plan.mode.kind === 'chunked' && plan.mode.checkpoint)
       await deps.state.chunks.finish(plan.runId, 'completed', deps.now().toISOString());
-    return { status: 'success', parts, retries: 0 };
+    return { status: skipped ? 'skipped' : 'success', parts, retries: 0 };
   } catch (error) {
     deps.onEvent({ type: 'export-error', exportName: plan.exportName, error });
     const parts = await committedChunkParts(plan, deps);

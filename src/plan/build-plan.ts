@@ -29,8 +29,11 @@ export function buildExportPlan(
   config: ExportConfig,
   facts: ExportFacts,
   engine: string,
-  now: Date,
+  clock: Date,
 ): ExportPlan {
+  // A resumed chunk run is the run it continues: same id, same names, same `{date}` directory.
+  const resumeOf = facts.mode?.resumeOf;
+  const now = resumeOf === undefined ? clock : new Date(resumeOf.startedAt);
   const strategy: ReadStrategy =
     facts.table.uniqueKey !== undefined
       ? { kind: 'keyset', key: facts.table.uniqueKey, index: facts.table.keyIndex }
@@ -39,7 +42,7 @@ export function buildExportPlan(
   const t = config.tuning;
   return {
     exportName: config.name,
-    runId: makeRunId(config.name, now),
+    runId: resumeOf?.runId ?? makeRunId(config.name, now),
     mode: facts.mode?.mode ?? { kind: 'full' },
     sourceEngine: engine,
     read: {

@@ -112,7 +112,13 @@ function guardWindows(windows: bigint, size: bigint | undefined, ctx: CutContext
     );
   }
   const n = Number(windows);
-  if (ctx.estimate === undefined || size === undefined) {
+  if (size === undefined) {
+    // Day windows: a row estimate says nothing about how the rows spread over the days.
+    if (n >= UNKNOWN_DENSITY_WARN_WINDOWS)
+      ctx.warn(`chunking '${ctx.column}' makes ${n} day windows; many may be empty (raise chunk_by_days)`);
+    return;
+  }
+  if (ctx.estimate === undefined) {
     if (n >= UNKNOWN_DENSITY_WARN_WINDOWS)
       ctx.warn(
         `chunking '${ctx.column}' makes ${n} windows and the source has no row estimate; many may be empty`,
@@ -140,7 +146,22 @@ function dayOf(text: string, ctx: CutContext): number {
       { hint: 'chunk_by_days needs a DATE or TIMESTAMP chunk_column' },
     );
   }
-  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // A MySQL zero date (0000-00-00, 2024-00-05) or a BC date has no place on the calendar the
+  // windows are cut on: windows from a made-up first day would silently leave those rows out.
+  if (year === 0 || month === 0 || day === 0 || /\bBC$/.test(text)) {
+    throw new RivetError(
+      'RIVET_PLAN_CHUNK_COLUMN',
+      `export '${ctx.exportName}': chunk_column '${ctx.column}' holds '${text}', which no day window can hold; those rows would be left out`,
+      {
+        hint: 'set those values to NULL (and `chunk_null_keys: own_chunk`), or chunk with `chunk_column:` ranges / `chunk_by_key:`',
+      },
+    );
+  }
+  // Not Date.UTC(year, …): it maps the years 0–99 to 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime();
 }
 
 function isoDay(ms: number): string {

@@ -17,6 +17,8 @@ export interface ModeFacts {
   /** The rows a single-unit run reads (incremental, time_window); chunks carry their own. */
   readonly window: ReadWindow | undefined;
   readonly warnings: readonly string[];
+  /** `--resume`: the chunk run this run continues — its id, and the instant its names and paths came from. */
+  readonly resumeOf?: { readonly runId: string; readonly startedAt: string };
 }
 
 export interface ModeContext {
@@ -94,7 +96,16 @@ async function planIncremental(
 type TimeWindow = Extract<ExportConfig['mode'], { kind: 'time_window' }>;
 
 function planTimeWindow(config: ExportConfig, mode: TimeWindow, ctx: ModeContext): ModeFacts {
-  requireColumn(config, ctx.columns, mode.column, 'time');
+  const column = requireColumn(config, ctx.columns, mode.column, 'time');
+  // The cutoff is text of the other kind: MySQL would compare a number with '2024-…' as 2024.
+  if (mode.columnType === 'timestamp') requireTemporal(config, ctx.columns, mode.column, 'time_window');
+  else if (!isInteger(ctx.columns, mode.column)) {
+    throw new RivetError(
+      'RIVET_PLAN_CHUNK_COLUMN',
+      `export '${config.name}': time_column_type: unix needs an integer column of epoch seconds, but '${mode.column}' is ${column.sourceType}`,
+      { hint: 'remove `time_column_type: unix` for a DATE or TIMESTAMP column' },
+    );
+  }
   const midnight = Date.UTC(ctx.now.getUTCFullYear(), ctx.now.getUTCMonth(), ctx.now.getUTCDate());
   const cutoffMs = midnight - mode.days * 86_400_000;
   const cutoff =
@@ -127,11 +138,11 @@ async function planChunked(config: ExportConfig, mode: Chunked, ctx: ModeContext
     checkpoint: mode.checkpoint,
     maxAttempts: mode.maxAttempts,
   } as const;
-  const resuming =
-    ctx.resume && mode.checkpoint && (await ctx.state.chunks.inProgress(config.name)) !== undefined;
-  const chunks = resuming ? undefined : await cutChunks(config, chunking, mode, ctx, warnings);
+  const open = ctx.resume && mode.checkpoint ? await ctx.state.chunks.inProgress(config.name) : undefined;
+  const chunks = open !== undefined ? undefined : await cutChunks(config, chunking, mode, ctx, warnings);
   const workers = await workersFor(mode.parallel, chunks?.length, ctx.source, warnings);
-  return { mode: { ...base, chunks, workers }, window: undefined, warnings };
+  const resumeOf = open === undefined ? undefined : { runId: open.runId, startedAt: open.createdAt };
+  return { mode: { ...base, chunks, workers }, window: undefined, warnings, ...(resumeOf && { resumeOf }) };
 }
 
 type ResolvedChunking = Exclude<ChunkingConfig, { kind: 'auto' }>;
@@ -154,10 +165,13 @@ function resolveChunking(
     }
     const only = key[0]!;
     const table = config.relation.kind === 'table' ? config.relation.name : 'the table';
+    const integer = isInteger(ctx.columns, only.name);
     warnings.push(
-      `chunk_column not set — auto-resolved to '${only.name}' from the single-integer primary key on ${table}. Set \`chunk_column:\` explicitly to pin the choice and silence this warning.`,
+      integer
+        ? `chunk_column not set — auto-resolved to '${only.name}' from the single-integer primary key on ${table}. Set \`chunk_column:\` explicitly to pin the choice and silence this warning.`
+        : `chunk_column not set — auto-resolved to '${only.name}' from the single-column key on ${table} (not an integer: keyset chunks of chunk_size rows). Set \`chunk_by_key:\` explicitly to pin the choice and silence this warning.`,
     );
-    return isInteger(ctx.columns, only.name)
+    return integer
       ? { kind: 'range', column: only.name, size: chunking.size }
       : { kind: 'key', column: only.name, size: chunking.size };
   }
@@ -301,7 +315,9 @@ function requireTemporal(
       hint:
         key === 'cursor_lag'
           ? 'remove cursor_lag (it is a time span), or use a timestamp cursor'
-          : 'use `chunk_column:` with ranges for a numeric column',
+          : key === 'time_window'
+            ? 'set `time_column_type: unix` for an integer column of epoch seconds'
+            : 'use `chunk_column:` with ranges for a numeric column',
     },
   );
 }

@@ -26,7 +26,7 @@ function edit(from: string, to: string, base = VALID): string {
   return base.replace(from, to);
 }
 const withSource = (lines: string) => edit('  url: postgresql://postgres@127.0.0.1:5432/test\n', lines);
-const withExport = (lines: string) => edit('    table: public.pa_audit\n', lines);
+const withExport = (lines: string, base = VALID) => edit('    table: public.pa_audit\n', lines, base);
 
 interface NegativeCase {
   /** The rule, as the test name. */
@@ -242,6 +242,106 @@ const CASES: readonly NegativeCase[] = [
     yaml: withExport('    table: public.pa_audit\n    chunk_column: id\n'),
     code: 'RIVET_CONFIG_INVALID',
     mentions: ['exports[0].chunk_column (line 7:5)', '`chunk_column` requires `mode: chunked`'],
+  },
+  {
+    rule: 'refuses incremental_cursor_mode: coalesce without cursor_fallback_column',
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: incremental\n    cursor_column: updated_at\n    incremental_cursor_mode: coalesce\n',
+    ),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: [
+      'exports[0].cursor_fallback_column',
+      "export 'pa_audit': incremental_cursor_mode: coalesce requires cursor_fallback_column",
+    ],
+  },
+  {
+    rule: 'refuses cursor_fallback_column without incremental_cursor_mode: coalesce',
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: incremental\n    cursor_column: updated_at\n    cursor_fallback_column: created_at\n',
+    ),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: [
+      'exports[0].cursor_fallback_column (line 9:5)',
+      'cursor_fallback_column is only valid with incremental_cursor_mode: coalesce',
+    ],
+  },
+  {
+    rule: 'refuses chunk_count: 0 with its own code',
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: chunked\n    chunk_column: id\n    chunk_count: 0\n',
+    ),
+    code: 'RIVET_CONFIG_CHUNK_COUNT_INVALID',
+    mentions: ['exports[0].chunk_count (line 9:5)', 'chunk_count must be >= 1 (got 0)'],
+  },
+  {
+    rule: 'refuses chunk_by_days: 0 with its own code',
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: chunked\n    chunk_column: created_at\n    chunk_by_days: 0\n',
+    ),
+    code: 'RIVET_CONFIG_CHUNK_BY_DAYS_INVALID',
+    mentions: ['exports[0].chunk_by_days (line 9:5)', 'chunk_by_days must be at least 1 (got 0)'],
+  },
+  {
+    rule: 'refuses chunk_count together with chunk_by_days',
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: chunked\n    chunk_column: id\n    chunk_count: 4\n    chunk_by_days: 7\n',
+    ),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: [
+      'exports[0].chunk_by_days (line 10:5)',
+      'chunk_count and chunk_by_days are mutually exclusive',
+    ],
+  },
+  {
+    rule: 'refuses chunk_dense by name as unsupported, pointing at chunk_by_key',
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: chunked\n    chunk_column: id\n    chunk_dense: true\n',
+    ),
+    code: 'RIVET_CONFIG_UNSUPPORTED',
+    mentions: [
+      'exports[0].chunk_dense (line 9:5)',
+      '`chunk_dense` (ROW_NUMBER paging sorts the whole result on every chunk) is not supported',
+      'Hint: use `chunk_by_key: <unique column>`',
+    ],
+  },
+  {
+    rule: 'refuses parallel on a full export',
+    yaml: withExport('    table: public.pa_audit\n    parallel: 4\n'),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: ['exports[0].parallel (line 7:5)', '`parallel` requires `mode: chunked`', 'mode: Full'],
+  },
+  {
+    rule: 'refuses cursor_lag on a full export',
+    yaml: withExport('    table: public.pa_audit\n    cursor_lag: 5m\n'),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: ['exports[0].cursor_lag (line 7:5)', 'cursor_lag is only valid with mode: incremental'],
+  },
+  {
+    rule: "refuses an invalid cursor_lag '5 minutes', with the grammar",
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: incremental\n    cursor_column: updated_at\n    cursor_lag: 5 minutes\n',
+    ),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: [
+      'exports[0].cursor_lag (line 9:5)',
+      "invalid cursor_lag '5 minutes'",
+      'Hint: use a duration such as `30s`, `5m`, `2h` or `1d`',
+    ],
+  },
+  {
+    rule: 'refuses time_window mode without days_window',
+    yaml: withExport('    table: public.pa_audit\n    mode: time_window\n    time_column: created_at\n'),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: ['exports[0].days_window', "export 'pa_audit': time_window mode requires days_window"],
+  },
+  {
+    rule: 'refuses a chunked export to stdout',
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: chunked\n    chunk_column: id\n',
+      edit('destination: { type: local, path: ./out }', 'destination: { type: stdout }'),
+    ),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: ['exports[0].mode (line 7:5)', '[stdout-no-chunked] a chunked export cannot write to stdout'],
   },
   {
     rule: "refuses a local destination path with a '..' component",

@@ -12,6 +12,8 @@ export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** The signal that ended the process (`'SIGKILL'` for a fault point), or null. */
+  readonly signal: NodeJS.Signals | null;
 }
 
 export function runCli(
@@ -24,7 +26,23 @@ export function runCli(
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, signal: result.signal };
+}
+
+/** Like runCli, without blocking the test process (for tests that run concurrently). */
+export function runCliAsync(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliResult> {
+  const child = startCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, stdout, stderr, signal }));
+  });
 }
 
 /** Starts the CLI without waiting (for kill tests). */

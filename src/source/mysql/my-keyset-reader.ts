@@ -8,6 +8,7 @@ import type mysql from 'mysql2';
 import { RivetError } from '../../common/errors.js';
 import type { KeyColumn, ReadSpec } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
+import type { ColumnSpec } from '../../types/rivet-type.js';
 import { keysetPageSizer } from '../page-sizer.js';
 import type { ReadBudget, ReadOptions } from '../source.js';
 import type { MyBatchDecoder } from './my-batch-decoder.js';
@@ -64,7 +65,7 @@ function keyBound(raw: Buffer, key: KeyColumn, spec: ReadSpec): KeyBound {
   if (isWindowLead(key, spec)) {
     const text = raw.toString('latin1');
     if (column.type.kind === 'decimal' && /^-?\d+(?:\.\d+)?$/.test(text)) return { inline: text };
-    if (/^(?:date|timestamp)/.test(column.type.kind)) return { bind: text };
+    if (isTemporal(column)) return { bind: text };
   }
   if (!isKeysetColumn(column)) throw new Error(`key column '${key.name}' cannot bound a keyset page`);
   if (column.type.kind === 'utf8') return { bind: raw.toString('utf8') };
@@ -72,6 +73,19 @@ function keyBound(raw: Buffer, key: KeyColumn, spec: ReadSpec): KeyBound {
   const digits = raw.toString('latin1');
   if (!/^-?\d+$/.test(digits)) throw new Error(`key column '${key.name}' returned a non-integer '${digits}'`);
   return { inline: digits };
+}
+
+/**
+ * Whether a window column can lead the keyset `(column, key…)`: its last value must come
+ * back as an exact bound (see keyBound). A float, an ENUM, a TEXT cannot — their windows
+ * walk the table's key instead.
+ */
+export function canLeadKeyset(column: ColumnSpec): boolean {
+  return isKeysetColumn(column) || column.type.kind === 'decimal' || isTemporal(column);
+}
+
+function isTemporal(column: ColumnSpec): boolean {
+  return column.type.kind === 'date' || column.type.kind === 'timestamp';
 }
 
 function isWindowLead(key: KeyColumn, spec: ReadSpec): boolean {

@@ -6,13 +6,7 @@
  */
 import type mysql from 'mysql2';
 import { RivetError } from '../../common/errors.js';
-import type {
-  KeyColumn,
-  ReadSpec,
-  ReadWindow,
-  SourceRelation,
-  TableFacts,
-} from '../../contracts/run-plan.js';
+import type { KeyColumn, ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import { relationLabel } from '../relation-label.js';
@@ -24,7 +18,7 @@ import { connectMySql, type MyConnectionSpec } from './my-connect.js';
 import { describeMyRelation } from './my-describe.js';
 import { translateMyError } from './my-errors.js';
 import { readMyTableFacts } from './my-facts.js';
-import { readMyKeysetPages } from './my-keyset-reader.js';
+import { canLeadKeyset, readMyKeysetPages } from './my-keyset-reader.js';
 import {
   myEstimateRows,
   myFreeConnections,
@@ -161,15 +155,26 @@ export class MySqlSource implements Source {
     if (window === undefined || window.nulls === 'only' || window.columns.length > 1) return { key, index };
     const column = window.columns[0];
     if (column === key[0]?.name) return { key, index };
+    const lead = spec.columns.find((c) => c.name === column);
+    if (lead === undefined) return { key, index };
+    if (!canLeadKeyset(lead)) {
+      // Its values cannot be re-injected exactly as a page bound (a float, an ENUM, a TEXT).
+      options.onWarning?.(
+        `column '${column}' (${lead.sourceType}) cannot order keyset pages; each page walks the key and filters on it`,
+      );
+      return { key, index };
+    }
     const leading = await myLeadingIndex(this.#connection, spec.relation, column);
-    const type = spec.columns.find((c) => c.name === column)?.type;
-    if (leading === undefined || type === undefined) {
+    if (leading === undefined) {
       options.onWarning?.(
         `column '${column}' has no index of its own; each page walks the key and filters on it (add an index on ${column})`,
       );
       return { key, index };
     }
-    return { key: [{ name: column, type }, ...key.filter((k) => k.name !== column)], index: leading };
+    return {
+      key: [{ name: column, type: lead.type }, ...key.filter((k) => k.name !== column)],
+      index: leading,
+    };
   }
 
   async close(): Promise<void> {
