@@ -15,7 +15,8 @@ export function selectExports(
 ): readonly ExportConfig[] {
   if (names === undefined || names.length === 0) return config.exports;
   const known = config.exports.map((e) => e.name);
-  return names.map((name) => {
+  // `-e a -e a` runs a once: twice would race on its files, cursor and lock.
+  return [...new Set(names)].map((name) => {
     const found = config.exports.find((e) => e.name === name);
     if (found !== undefined) return found;
     const guess = didYouMean(name, known);

@@ -54,7 +54,7 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
     add('tuning', 'tuning.batch_size and tuning.batch_size_memory_mb are mutually exclusive');
   }
   const tuning = resolveTuning(ctx.environment, ctx.sourceTuning, raw.tuning);
-  const mode = resolveMode(raw, tuning.maxRetries, add);
+  const mode = resolveMode(raw, tuning.maxRetries, add, (message) => warnings.push(message));
   refuseUnsupported(raw, add, warnings, who);
   if (destination?.kind === 'stdout' && mode?.kind === 'chunked') {
     add(

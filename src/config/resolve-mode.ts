@@ -23,9 +23,17 @@ const CHUNK_KNOBS = [
   'chunk_null_keys',
 ] as const;
 
-export function resolveMode(raw: RawExport, maxRetries: number, add: AddProblem): ModeConfig | undefined {
+export function resolveMode(
+  raw: RawExport,
+  maxRetries: number,
+  add: AddProblem,
+  warn: (message: string) => void,
+): ModeConfig | undefined {
   const mode = raw.mode ?? 'full';
   refuseStrayKnobs(raw, mode, add);
+  // Upstream accepts it and ignores it; refusing would break configs that run there.
+  if (mode !== 'chunked' && raw.parallel !== undefined && raw.parallel !== 1)
+    warn(`export '${raw.name}': parallel: ${raw.parallel} has no effect outside mode: chunked`);
   switch (mode) {
     case 'full':
       return { kind: 'full' };
@@ -134,6 +142,10 @@ function chunkingOf(raw: RawExport, size: number, add: AddProblem): ChunkingConf
   if (raw.chunk_by_key !== undefined) {
     if (raw.chunk_column !== undefined)
       add('chunk_by_key', 'chunk_by_key and chunk_column are mutually exclusive');
+    // Keyset chunks are chunk_size rows each; a count or day windows would be silently dropped.
+    for (const knob of ['chunk_count', 'chunk_by_days'] as const)
+      if (raw[knob] !== undefined)
+        add(knob, `${knob} cannot be combined with chunk_by_key (keyset chunks hold chunk_size rows each)`);
     if (raw.table === undefined)
       add(
         'chunk_by_key',
@@ -148,6 +160,12 @@ function chunkingOf(raw: RawExport, size: number, add: AddProblem): ChunkingConf
     if (raw.chunk_by_days !== undefined)
       return { kind: 'days', column: raw.chunk_column, days: raw.chunk_by_days };
     return { kind: 'range', column: raw.chunk_column, size };
+  }
+  for (const knob of ['chunk_count', 'chunk_by_days'] as const) {
+    if (raw[knob] !== undefined) {
+      add(knob, `${knob} needs chunk_column (the column to cut)`, 'add `chunk_column: <column>`');
+      return undefined;
+    }
   }
   if (raw.table !== undefined) return { kind: 'auto', size };
   add(
@@ -197,8 +215,7 @@ function refuseStrayKnobs(raw: RawExport, mode: NonNullable<RawExport['mode']>, 
   if (mode === 'chunked') return;
   const knob =
     CHUNK_KNOBS.find((k) => raw[k] !== undefined) ??
-    (raw.chunk_size !== undefined && raw.chunk_size !== DEFAULT_CHUNK_SIZE ? 'chunk_size' : undefined) ??
-    (raw.parallel !== undefined && raw.parallel !== 1 ? 'parallel' : undefined);
+    (raw.chunk_size !== undefined && raw.chunk_size !== DEFAULT_CHUNK_SIZE ? 'chunk_size' : undefined);
   if (knob === undefined) return;
   const modeName = { full: 'Full', incremental: 'Incremental', time_window: 'TimeWindow', cdc: 'Cdc' }[mode];
   add(

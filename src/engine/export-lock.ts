@@ -13,13 +13,15 @@ const LEASE_MS = 60_000;
 const HEARTBEAT_MS = 15_000;
 
 export interface HeldLock {
+  /** Aborts when the lock is lost (taken over, or its lease could not be renewed). */
+  readonly signal: AbortSignal;
   release(): Promise<void>;
 }
 
 export async function holdExportLock(
   exportName: string,
   runId: string,
-  deps: EngineDeps,
+  deps: Pick<EngineDeps, 'now' | 'state' | 'onEvent'>,
   force: boolean,
 ): Promise<HeldLock> {
   const lock = (): ExportLockRecord => {
@@ -47,19 +49,39 @@ export async function holdExportLock(
     result = await deps.state.locks.acquire(lock(), holder.runId);
     if (!result.acquired) throw held(exportName, result.holder);
   }
+  const lost = new AbortController();
+  let lastRenewed = deps.now().getTime();
   const timer = setInterval(() => {
     const now = deps.now();
-    void deps.state.locks
-      .heartbeat(exportName, runId, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString())
-      .catch(() => undefined);
+    const expires = new Date(now.getTime() + LEASE_MS).toISOString();
+    void deps.state.locks.heartbeat(exportName, runId, now.toISOString(), expires).then(
+      (ours) => {
+        if (ours) lastRenewed = now.getTime();
+        else lost.abort(lockLost(exportName, 'another run took the export over'));
+      },
+      () => {
+        // Not renewed before the lease runs out: someone may take over, so stop first.
+        if (now.getTime() - lastRenewed > LEASE_MS - HEARTBEAT_MS)
+          lost.abort(lockLost(exportName, 'its lease could not be renewed in the state'));
+      },
+    );
   }, HEARTBEAT_MS);
   timer.unref();
   return {
+    signal: lost.signal,
     release: async () => {
       clearInterval(timer);
       await deps.state.locks.release(exportName, runId).catch(() => undefined);
     },
   };
+}
+
+function lockLost(exportName: string, why: string): RivetError {
+  return new RivetError(
+    'RIVET_EXPORT_LOCK_LOST',
+    `export '${exportName}': this run lost the export's lock (${why}) and stopped, so two runs never write one export`,
+    { hint: 'check `rivet state show` and what else runs this export, then run it again' },
+  );
 }
 
 function isDead(holder: ExportLockRecord, now: Date): boolean {

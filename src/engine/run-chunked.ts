@@ -7,6 +7,7 @@
 
 import { isRivetError, RivetError } from '../common/errors.js';
 import { randomHex16 } from '../common/ids.js';
+import { chunkRunInProgress } from '../contracts/chunk-run-in-progress.js';
 import type { FileRecord } from '../contracts/file-record.js';
 import type { ExportPlan } from '../contracts/run-plan.js';
 import type { Destination } from '../destination/destination.js';
@@ -72,15 +73,7 @@ export async function openChunkRun(plan: ExportPlan, deps: EngineDeps, resume: b
     await deps.state.chunks.prepareResume(open.runId, deps.now().toISOString());
     return { plan, queue: checkpointQueue(deps.state.chunks, open.runId, deps.now), resumed: true };
   }
-  if (open !== undefined) {
-    throw new RivetError(
-      'RIVET_CHUNK_RUN_IN_PROGRESS',
-      `export '${name}': chunk run ${open.runId} did not finish; a fresh run would export its finished chunks again`,
-      {
-        hint: `continue it with \`rivet run --resume\`, or discard it with \`rivet state reset --export ${name}\``,
-      },
-    );
-  }
+  if (open !== undefined) throw chunkRunInProgress(name, open.runId);
   const chunks = mode.chunks ?? [];
   await deps.state.chunks.create(
     {
@@ -121,6 +114,15 @@ export async function produceChunks(
     };
   });
   signal?.throwIfAborted();
+  if (failures.length > 0) throw failures[0];
+  if (mode.checkpoint && (await deps.state.chunks.inProgress(plan.exportName))?.runId !== plan.runId) {
+    // Reset (or taken over) while we ran: nothing here may vouch for it any more.
+    throw new RivetError(
+      'RIVET_STATE_CHUNK_LOST',
+      `export '${plan.exportName}': chunk run ${plan.runId} is no longer in progress in the state (it was reset, or another run took the export over); no manifest is published`,
+      { hint: 'check `rivet state chunks` and run the export again' },
+    );
+  }
   const unfinished = await queue.unfinished();
   if (unfinished > 0) {
     throw (

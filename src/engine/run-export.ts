@@ -36,7 +36,7 @@ export async function runLocked(
   deps: EngineDeps,
   force: boolean,
   fail: (error: unknown) => Promise<ExportSummary>,
-  work: () => Promise<ExportSummary>,
+  work: (lockLost: AbortSignal) => Promise<ExportSummary>,
 ): Promise<ExportSummary> {
   let lock: HeldLock;
   try {
@@ -45,7 +45,7 @@ export async function runLocked(
     return fail(error);
   }
   try {
-    return await work();
+    return await work(lock.signal);
   } finally {
     await lock.release();
   }

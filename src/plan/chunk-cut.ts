@@ -7,8 +7,11 @@
 import { RivetError } from '../common/errors.js';
 import type { ChunkUnit, ReadWindow } from '../contracts/run-plan.js';
 
-/** More windows than this is a plan nobody meant (and memory before a single row is read). */
-export const MAX_WINDOWS = 50_000_000;
+/**
+ * More windows than this is a plan nobody meant: every window is a task in memory and a
+ * row in the checkpoint before a single row is read (upstream allows 50,000,000).
+ */
+export const MAX_WINDOWS = 1_000_000;
 /** A sparse plan is refused only when it is this big… */
 const SPARSE_MIN_WINDOWS = 64;
 /** …and has this many times more windows than the row estimate needs. */
@@ -118,7 +121,8 @@ function guardWindows(windows: bigint, size: bigint | undefined, ctx: CutContext
       ctx.warn(`chunking '${ctx.column}' makes ${n} day windows; many may be empty (raise chunk_by_days)`);
     return;
   }
-  if (ctx.estimate === undefined) {
+  // An estimate of 0 is a table analyzed while empty (or never): it says nothing about density.
+  if (ctx.estimate === undefined || ctx.estimate === 0) {
     if (n >= UNKNOWN_DENSITY_WARN_WINDOWS)
       ctx.warn(
         `chunking '${ctx.column}' makes ${n} windows and the source has no row estimate; many may be empty`,

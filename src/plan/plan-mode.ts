@@ -6,6 +6,7 @@
 import { RivetError } from '../common/errors.js';
 import { stableHash } from '../common/stable-hash.js';
 import type { ChunkingConfig, ExportConfig } from '../config/config-types.js';
+import { chunkRunInProgress } from '../contracts/chunk-run-in-progress.js';
 import type { ChunkUnit, ModePlan, ReadWindow, TableFacts } from '../contracts/run-plan.js';
 import type { Source } from '../source/source.js';
 import type { StateStore } from '../state/state.js';
@@ -57,7 +58,7 @@ async function planIncremental(
   const cursorColumn = fallback === undefined ? column : `coalesce(${column},${fallback})`;
   for (const name of [column, fallback])
     if (name !== undefined) requireColumn(config, ctx.columns, name, 'cursor');
-  if (mode.lagMs !== undefined) requireTemporal(config, ctx.columns, column, 'cursor_lag');
+  if (mode.lagMs !== undefined) requireLaggable(config, ctx.columns, column);
   const stored = await ctx.state.cursors.get(config.name);
   if (stored !== undefined && stored.column !== cursorColumn) {
     throw new RivetError(
@@ -138,7 +139,10 @@ async function planChunked(config: ExportConfig, mode: Chunked, ctx: ModeContext
     checkpoint: mode.checkpoint,
     maxAttempts: mode.maxAttempts,
   } as const;
-  const open = ctx.resume && mode.checkpoint ? await ctx.state.chunks.inProgress(config.name) : undefined;
+  const inProgress = mode.checkpoint ? await ctx.state.chunks.inProgress(config.name) : undefined;
+  // A plain run over a run in progress is refused later anyway: refuse before the probes.
+  if (inProgress !== undefined && !ctx.resume) throw chunkRunInProgress(config.name, inProgress.runId);
+  const open = ctx.resume ? inProgress : undefined;
   const chunks = open !== undefined ? undefined : await cutChunks(config, chunking, mode, ctx, warnings);
   const workers = await workersFor(mode.parallel, chunks?.length, ctx.source, warnings);
   const resumeOf = open === undefined ? undefined : { runId: open.runId, startedAt: open.createdAt };
@@ -313,12 +317,24 @@ function requireTemporal(
     `export '${config.name}': ${key} needs a DATE or TIMESTAMP column, but '${name}' is ${column.sourceType}`,
     {
       hint:
-        key === 'cursor_lag'
-          ? 'remove cursor_lag (it is a time span), or use a timestamp cursor'
-          : key === 'time_window'
-            ? 'set `time_column_type: unix` for an integer column of epoch seconds'
-            : 'use `chunk_column:` with ranges for a numeric column',
+        key === 'time_window'
+          ? 'set `time_column_type: unix` for an integer column of epoch seconds'
+          : 'use `chunk_column:` with ranges for a numeric column',
     },
+  );
+}
+
+/**
+ * A lag needs instants: a DATE cursor capped at `now() − 5m` still stores today, and the
+ * rows added later today (equal, not greater) would never be read.
+ */
+function requireLaggable(config: ExportConfig, columns: readonly ColumnSpec[], name: string): void {
+  const column = columns.find((c) => c.name === name);
+  if (column === undefined || column.type.kind === 'timestamp') return;
+  throw new RivetError(
+    'RIVET_PLAN_CHUNK_COLUMN',
+    `export '${config.name}': cursor_lag needs a TIMESTAMP cursor, but '${name}' is ${column.sourceType}${column.type.kind === 'date' ? ' (a DATE cursor would store today and skip the rows added later today)' : ''}`,
+    { hint: 'remove cursor_lag, or use a timestamp cursor column' },
   );
 }
 

@@ -13,3 +13,16 @@ export function chunkRunExists(exportName: string, runId: string): RivetError {
     },
   );
 }
+
+/**
+ * A chunk that is no longer this run's to finish: the chunk run was reset or the task
+ * is not `running` any more (another process took the export over). Publishing a
+ * manifest after that would vouch for a run that no longer exists.
+ */
+export function chunkTaskLost(runId: string, index: number): RivetError {
+  return new RivetError(
+    'RIVET_STATE_CHUNK_LOST',
+    `chunk ${index} of run ${runId} is no longer running in the state (the chunk run was reset, or another run took the export over); this run stops without publishing a manifest`,
+    { hint: 'check `rivet state chunks` and run the export again' },
+  );
+}

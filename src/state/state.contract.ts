@@ -359,7 +359,7 @@ function describeChunkContract(name: string, open: () => Promise<StateStore>): v
     );
 
     it(
-      'completes a task and records its files in the ledger, idempotently',
+      'completes a running task and records its files in the ledger; completing it again is refused',
       using(open, async (state) => {
         await state.chunks.create(chunkRun('orders_1'), newTasks(2));
         await state.chunks.claim('orders_1', T1);
@@ -368,19 +368,35 @@ function describeChunkContract(name: string, open: () => Promise<StateStore>): v
           { ...file('orders_1', 'part-1.parquet', 40), partIndex: 1 },
         ];
         await state.chunks.complete('orders_1', 0, { rows: 100, files: parts }, T1);
-        await state.chunks.complete('orders_1', 0, { rows: 100, files: parts }, T2);
+        await expect(
+          state.chunks.complete('orders_1', 0, { rows: 100, files: parts }, T2),
+        ).rejects.toMatchObject({ code: 'RIVET_STATE_CHUNK_LOST' });
         expect((await state.chunks.tasks('orders_1'))[0]).toMatchObject({
           status: 'done',
           rows: 100,
           files: ['part-0.parquet', 'part-1.parquet'],
           lastError: null,
-          updatedAt: T2,
+          updatedAt: T1,
         });
         expect((await state.files.forRun('orders_1')).map((f) => [f.path, f.rows])).toEqual([
           ['part-0.parquet', 60],
           ['part-1.parquet', 40],
         ]);
         expect((await state.chunks.claim('orders_1', T2))?.index).toBe(1);
+      }),
+    );
+
+    it(
+      'refuses to complete a chunk whose run was reset meanwhile, and ignores its late failure',
+      using(open, async (state) => {
+        await state.chunks.create(chunkRun('orders_1'), newTasks(2));
+        await state.chunks.claim('orders_1', T1);
+        await state.chunks.reset('orders');
+        await expect(state.chunks.complete('orders_1', 0, { rows: 1, files: [] }, T2)).rejects.toMatchObject({
+          code: 'RIVET_STATE_CHUNK_LOST',
+        });
+        await state.chunks.fail('orders_1', 0, 'late', false, T2);
+        expect(await state.chunks.tasks('orders_1')).toEqual([]);
       }),
     );
 

@@ -218,7 +218,7 @@ describe.skipIf(!available)('extraction modes on PostgreSQL', () => {
       }),
     );
     const result = p.runFails('RIVET_PLAN_CHUNK_COLUMN');
-    expect(result.stderr).toMatch(/cursor_lag needs a DATE or TIMESTAMP column, but 'version' is/);
+    expect(result.stderr).toMatch(/cursor_lag needs a TIMESTAMP cursor, but 'version' is/);
     expect(p.files('out')).toEqual([]);
     expect(p.cursor('ctr')).toBeUndefined();
   });

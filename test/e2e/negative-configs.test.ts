@@ -282,6 +282,20 @@ const CASES: readonly NegativeCase[] = [
     mentions: ['exports[0].chunk_by_days (line 9:5)', 'chunk_by_days must be at least 1 (got 0)'],
   },
   {
+    rule: 'refuses chunk_count without chunk_column (on a table it would silently be dropped)',
+    yaml: withExport('    table: public.pa_audit\n    mode: chunked\n    chunk_count: 4\n'),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: ['exports[0].chunk_count (line 8:5)', 'chunk_count needs chunk_column'],
+  },
+  {
+    rule: 'refuses chunk_by_days with chunk_by_key',
+    yaml: withExport(
+      '    table: public.pa_audit\n    mode: chunked\n    chunk_by_key: id\n    chunk_by_days: 7\n',
+    ),
+    code: 'RIVET_CONFIG_INVALID',
+    mentions: ['exports[0].chunk_by_days (line 9:5)', 'chunk_by_days cannot be combined with chunk_by_key'],
+  },
+  {
     rule: 'refuses chunk_count together with chunk_by_days',
     yaml: withExport(
       '    table: public.pa_audit\n    mode: chunked\n    chunk_column: id\n    chunk_count: 4\n    chunk_by_days: 7\n',
@@ -303,12 +317,6 @@ const CASES: readonly NegativeCase[] = [
       '`chunk_dense` (ROW_NUMBER paging sorts the whole result on every chunk) is not supported',
       'Hint: use `chunk_by_key: <unique column>`',
     ],
-  },
-  {
-    rule: 'refuses parallel on a full export',
-    yaml: withExport('    table: public.pa_audit\n    parallel: 4\n'),
-    code: 'RIVET_CONFIG_INVALID',
-    mentions: ['exports[0].parallel (line 7:5)', '`parallel` requires `mode: chunked`', 'mode: Full'],
   },
   {
     rule: 'refuses cursor_lag on a full export',

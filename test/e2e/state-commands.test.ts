@@ -4,6 +4,7 @@
  * (the state commands never connect to the source).
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FileRecord } from '../../src/contracts/file-record.js';
@@ -145,6 +146,31 @@ describe('rivet state reset', () => {
     const again = cli('reset', '-e', 'orders', '--yes');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout.trim()).toBe("State reset for export 'orders'");
+  });
+
+  it('refuses while a live run holds the export, leaving the state alone', async () => {
+    await seedEverything();
+    const now = new Date();
+    await seed(async (state) => {
+      // This test process is alive: its lock is a live run's.
+      await state.locks.acquire({
+        exportName: 'orders',
+        runId: 'orders_live',
+        pid: process.pid,
+        host: hostname(),
+        acquiredAt: now.toISOString(),
+        heartbeatAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + 60_000).toISOString(),
+      });
+    });
+    const reset = cli('reset', '--export', 'orders', '--yes');
+    expect(reset.code).toBe(1);
+    expect(reset.stderr).toContain('[RIVET_EXPORT_LOCKED]');
+    expect(reset.stderr).toContain('orders_live');
+    await seed(async (state) => {
+      expect((await state.cursors.get('orders'))?.value).toBe('2026-01-01 10:00:00');
+      await state.locks.release('orders', 'orders_live');
+    });
   });
 
   it('resets without asking when stdin is not a terminal (as upstream does)', async () => {

@@ -124,7 +124,8 @@ async function runOne(
     deps,
     flags.force,
     (error) => failUnplannedExport(stub(), deps, error),
-    () => planAndRun(config, exportConfig, deps, io, flags, now),
+    (lockLost) =>
+      planAndRun(config, exportConfig, deps, io, flags, now, AbortSignal.any([io.signal, lockLost])),
   );
 }
 
@@ -135,6 +136,7 @@ async function planAndRun(
   io: CliIo,
   flags: Pick<RunFlags, 'resume' | 'force'>,
   now: Date,
+  signal: AbortSignal,
 ): Promise<ExportSummary> {
   let facts: ExportFacts;
   try {
@@ -143,10 +145,10 @@ async function planAndRun(
       backoffMs: exportConfig.tuning.retryBackoffMs,
     };
     const planned = await withRetries(
-      () => readFacts(deps, exportConfig, now, flags.resume, io.signal),
+      () => readFacts(deps, exportConfig, now, flags.resume, signal),
       policy,
       {
-        canRetry: () => !io.signal.aborted,
+        canRetry: () => !signal.aborted,
         onRetry: (attempt, error, delayMs) =>
           renderRetry(io, exportConfig.name, attempt, String((error as Error).message), delayMs),
         sleep: deps.sleep,
@@ -165,7 +167,7 @@ async function planAndRun(
   for (const warning of facts.mode?.warnings ?? [])
     warnOnce(io, new Set(), `export '${exportConfig.name}': ${warning}`);
   return runExport(buildExportPlan(exportConfig, facts, config.source.type, now), deps, {
-    signal: io.signal,
+    signal,
     resume: flags.resume,
     force: flags.force,
   });

@@ -4,7 +4,9 @@
  */
 import { ExitClass } from '../../common/errors.js';
 import { loadConfig } from '../../config/load-config.js';
-import type { CursorRecord } from '../../state/state.js';
+import type { EngineDeps } from '../../engine/engine-deps.js';
+import { holdExportLock } from '../../engine/export-lock.js';
+import type { CursorRecord, StateStore } from '../../state/state.js';
 import { type CliIo, line } from '../cli-io.js';
 import { confirm } from '../confirm.js';
 import { parseParams } from '../params.js';
@@ -31,15 +33,31 @@ export async function stateResetCommand(flags: StateResetFlags, io: CliIo): Prom
   }
   const state = openState(config);
   try {
-    // Locks are left alone: a live run's lock is not ours to break, and a stale one expires.
-    const cursor = await state.cursors.get(name);
-    await state.cursors.reset(name);
-    const chunkRuns = await state.chunks.reset(name);
-    line(io.stdout, `State reset for export '${name}'${whatWasForgotten(cursor, chunkRuns)}`);
+    // Under the export's lock: resetting under a live run would let it publish a manifest
+    // for a chunk run that no longer exists, or write back the cursor just forgotten.
+    const lock = await holdExportLock(name, `${name}_state_reset`, resetDeps(state, io), false);
+    try {
+      const cursor = await state.cursors.get(name);
+      await state.cursors.reset(name);
+      const chunkRuns = await state.chunks.reset(name);
+      line(io.stdout, `State reset for export '${name}'${whatWasForgotten(cursor, chunkRuns)}`);
+    } finally {
+      await lock.release();
+    }
   } finally {
     await state.close();
   }
   return ExitClass.ok;
+}
+
+function resetDeps(state: StateStore, io: CliIo): Pick<EngineDeps, 'now' | 'state' | 'onEvent'> {
+  return {
+    now: () => new Date(),
+    state,
+    onEvent: (event) => {
+      if (event.type === 'warning') line(io.stderr, `WARN ${event.message}`);
+    },
+  };
 }
 
 function whatWasForgotten(cursor: CursorRecord | undefined, chunkRuns: number): string {

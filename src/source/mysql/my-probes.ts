@@ -10,7 +10,7 @@ import type { ColumnSpec } from '../../types/rivet-type.js';
 import type { WindowRange } from '../source-probes.js';
 import { andWhere, windowExpression } from '../window-sql.js';
 import { metaQuery } from './my-query.js';
-import { myWindowDialect, myWindowPredicate, quoteMyIdent, relationSql } from './my-sql.js';
+import { myWindowDialect, myWindowPredicate, probeText, quoteMyIdent, relationSql } from './my-sql.js';
 
 export async function myWindowRange(
   connection: mysql.Connection,
@@ -27,9 +27,10 @@ export async function myWindowRange(
       ? undefined
       : `${expression} <= UTC_TIMESTAMP(6) - INTERVAL ${Math.trunc(lagMs) * 1000} MICROSECOND`;
   const where = andWhere(myWindowPredicate(window, columns, values), lag);
+  const column = columns.find((c) => c.name === window.columns[0]);
   const rows = await metaQuery<{ lo: string | null; hi: string | null }>(
     connection,
-    `SELECT CAST(MIN(${expression}) AS CHAR) AS lo, CAST(MAX(${expression}) AS CHAR) AS hi FROM ${relationSql(relation)}${where}`,
+    `SELECT ${probeText(`MIN(${expression})`, column)} AS lo, ${probeText(`MAX(${expression})`, column)} AS hi FROM ${relationSql(relation)}${where}`,
     values,
   );
   return { min: rows[0]?.lo ?? null, max: rows[0]?.hi ?? null };
@@ -69,11 +70,13 @@ export async function myKeyBoundaries(
     // A distinct alias: ORDER BY a bare name prefers an output column, which would sort the text.
     const rows = await metaQuery<{ _rivet_boundary: string | null }>(
       connection,
-      `SELECT CAST(${key} AS CHAR) AS _rivet_boundary FROM ${relationSql(relation)}${where} ORDER BY ${key} LIMIT 1 OFFSET ${step - 1}`,
+      `SELECT ${probeText(key, spec)} AS _rivet_boundary FROM ${relationSql(relation)}${where} ORDER BY ${key} LIMIT 1 OFFSET ${step - 1}`,
       values,
     );
     const value = rows[0]?._rivet_boundary;
     if (value === undefined || value === null) return boundaries;
+    // Each boundary must move past the last one, or the walk would never end.
+    if (value === after) throw new Error(`key walk on ${column} did not advance past '${after}'`);
     boundaries.push(value);
   }
 }
@@ -102,27 +105,39 @@ export async function myFreeConnections(connection: mysql.Connection): Promise<n
 }
 
 /**
- * The narrowest usable index whose first column is `column`: InnoDB appends the primary
- * key to every secondary index, so `ORDER BY column, pk` walks it without a sort.
+ * An index that orders `(column, key…)` by itself: its columns are `column` followed by a
+ * prefix of the key. InnoDB appends the rest of the primary key to every secondary index,
+ * so `ORDER BY column, key` walks it without a sort; `(column, other)` would need one.
  */
 export async function myLeadingIndex(
   connection: mysql.Connection,
   relation: SourceRelation,
   column: string,
+  key: readonly string[],
 ): Promise<string | undefined> {
   if (relation.kind !== 'table') return undefined;
   const schemaSql = relation.schema === undefined ? 'DATABASE()' : '?';
   const values = relation.schema === undefined ? [relation.name] : [relation.schema, relation.name];
-  const rows = await metaQuery<{ index_name: string; parts: unknown; prefixed: unknown }>(
+  const rows = await metaQuery<{ index_name: string; column_name: string | null; sub_part: unknown }>(
     connection,
-    `SELECT INDEX_NAME AS index_name, COUNT(*) AS parts, MAX(SUB_PART IS NOT NULL) AS prefixed
+    `SELECT INDEX_NAME AS index_name, COLUMN_NAME AS column_name, SUB_PART AS sub_part
        FROM information_schema.STATISTICS
       WHERE TABLE_SCHEMA = ${schemaSql} AND TABLE_NAME = ?
-        AND INDEX_NAME IN (SELECT INDEX_NAME FROM information_schema.STATISTICS
-                            WHERE TABLE_SCHEMA = ${schemaSql} AND TABLE_NAME = ?
-                              AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = ? AND SUB_PART IS NULL)
-      GROUP BY INDEX_NAME ORDER BY COUNT(*), INDEX_NAME`,
-    [...values, ...values, column],
+      ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
+    values,
   );
-  return rows.find((r) => Number(r.prefixed) === 0)?.index_name;
+  const byIndex = new Map<string, { column: string | null; prefixed: boolean }[]>();
+  for (const row of rows) {
+    const parts = byIndex.get(row.index_name) ?? [];
+    parts.push({ column: row.column_name, prefixed: row.sub_part !== null });
+    byIndex.set(row.index_name, parts);
+  }
+  const fits = ([name, parts]: [string, { column: string | null; prefixed: boolean }[]]) =>
+    name !== 'PRIMARY' &&
+    parts[0]?.column === column &&
+    parts.every((p) => !p.prefixed) &&
+    parts.slice(1).every((p, i) => p.column === key[i]);
+  return [...byIndex.entries()]
+    .filter(fits)
+    .sort(([a, x], [b, y]) => x.length - y.length || a.localeCompare(b))[0]?.[0];
 }

@@ -164,7 +164,12 @@ export class MySqlSource implements Source {
       );
       return { key, index };
     }
-    const leading = await myLeadingIndex(this.#connection, spec.relation, column);
+    const leading = await myLeadingIndex(
+      this.#connection,
+      spec.relation,
+      column,
+      key.map((k) => k.name),
+    );
     if (leading === undefined) {
       options.onWarning?.(
         `column '${column}' has no index of its own; each page walks the key and filters on it (add an index on ${column})`,

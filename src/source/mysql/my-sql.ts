@@ -42,6 +42,17 @@ export interface MyStatement {
 }
 
 const EXACT_NUMBER = /^-?\d+(?:\.\d+)?$/;
+const HEX = /^(?:[0-9A-Fa-f]{2})*$/;
+
+/**
+ * How a probe prints a value of `column` so that `myWindowDialect` can render it back
+ * exactly: binary as hex, FLOAT widened to DOUBLE (CAST would print 6 digits), else text.
+ */
+export function probeText(expression: string, column: ColumnSpec | undefined): string {
+  if (column?.type.kind === 'binary') return `HEX(${expression})`;
+  if (column?.type.kind === 'float32') return `CAST((${expression}) + 0e0 AS CHAR)`;
+  return `CAST(${expression} AS CHAR)`;
+}
 
 /**
  * Window values: numbers inline as the server's own digits (a string parameter would be
@@ -54,6 +65,8 @@ export function myWindowDialect(values: unknown[]): WindowDialect {
     literal: (value, column) => {
       const numeric = column !== undefined && /^(?:int|uint|decimal|float)/.test(column.type.kind);
       if (numeric && EXACT_NUMBER.test(value)) return value;
+      // Binary values travel as hex (the probes print HEX()): bytes, not text in some charset.
+      if (column?.type.kind === 'binary' && HEX.test(value)) return `X'${value}'`;
       values.push(value);
       return '?';
     },

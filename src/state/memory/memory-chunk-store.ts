@@ -3,7 +3,7 @@
  * in-progress run per export, lowest-index claims, a per-run attempt budget.
  */
 import type { FileRecord } from '../../contracts/file-record.js';
-import { chunkRunExists } from '../chunk-run-exists.js';
+import { chunkRunExists, chunkTaskLost } from '../chunk-run-exists.js';
 import type { ChunkRunRecord, ChunkStore, ChunkTaskRecord } from '../state.js';
 
 export function createMemoryChunkStore(recordFile: (file: FileRecord) => void): ChunkStore {
@@ -108,6 +108,8 @@ export function createMemoryChunkStore(recordFile: (file: FileRecord) => void): 
       return claimed;
     },
     complete: async (runId, index, result, at) => {
+      const task = tasks.get(runId)?.find((t) => t.index === index);
+      if (task?.status !== 'running') throw chunkTaskLost(runId, index);
       update(
         runId,
         (t) => t.index === index,
@@ -126,7 +128,7 @@ export function createMemoryChunkStore(recordFile: (file: FileRecord) => void): 
       const maxAttempts = runs.get(runId)?.maxAttempts ?? 0;
       update(
         runId,
-        (t) => t.index === index,
+        (t) => t.index === index && t.status === 'running',
         (t) => ({
           ...t,
           status: 'failed',

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { FileRecord } from '../../contracts/file-record.js';
-import { chunkRunExists } from '../chunk-run-exists.js';
+import { chunkRunExists, chunkTaskLost } from '../chunk-run-exists.js';
 import type { ChunkRunRecord, ChunkStore, ChunkTaskRecord, NewChunkTask } from '../state.js';
 import { recordFile } from './record-file.js';
 
@@ -64,10 +64,14 @@ export function createSqliteChunkStore(db: Database.Database): ChunkStore {
 
   const complete = db.transaction(
     (runId: string, index: number, rows: number, files: readonly FileRecord[], at: string) => {
-      db.prepare(
-        `UPDATE chunk_tasks SET status = 'done', rows = ?, files = ?, last_error = NULL, updated_at = ?
-          WHERE run_id = ? AND chunk_index = ?`,
-      ).run(rows, JSON.stringify(files.map((f) => f.path)), at, runId, index);
+      // Fenced on `running`: a reset or a takeover must not be undone by a worker finishing late.
+      const changed = db
+        .prepare(
+          `UPDATE chunk_tasks SET status = 'done', rows = ?, files = ?, last_error = NULL, updated_at = ?
+            WHERE run_id = ? AND chunk_index = ? AND status = 'running'`,
+        )
+        .run(rows, JSON.stringify(files.map((f) => f.path)), at, runId, index).changes;
+      if (changed !== 1) throw chunkTaskLost(runId, index);
       for (const f of files) recordFile(db, f);
     },
   );
@@ -118,7 +122,7 @@ export function createSqliteChunkStore(db: Database.Database): ChunkStore {
       db.prepare(
         `UPDATE chunk_tasks SET status = 'failed', last_error = ?, updated_at = ?,
            attempts = CASE WHEN ? THEN (SELECT max_attempts FROM chunk_runs WHERE run_id = ?) ELSE attempts END
-          WHERE run_id = ? AND chunk_index = ?`,
+          WHERE run_id = ? AND chunk_index = ? AND status = 'running'`,
       ).run(error, at, permanent ? 1 : 0, runId, runId, index);
     },
     finish: async (runId, status, at) => {
