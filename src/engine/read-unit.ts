@@ -3,7 +3,7 @@
  * PartWriter, counting rows and statements into the run's shared progress.
  */
 import type { ExportPlan, ReadSpec } from '../contracts/run-plan.js';
-import type { Source, StatementStats } from '../source/source.js';
+import type { PageHint, Source, StatementStats } from '../source/source.js';
 import type { EngineDeps } from './engine-deps.js';
 import { faultPoint } from './fault-point.js';
 import type { PartWriter } from './part-writer.js';
@@ -28,6 +28,7 @@ export async function readUnit(
   deps: EngineDeps,
   progress: ExportProgress,
   signal: AbortSignal | undefined,
+  pageHint?: PageHint,
 ): Promise<number> {
   const onStatement = (s: StatementStats) => {
     progress.statements++;
@@ -39,7 +40,7 @@ export async function readUnit(
   };
   const budget = { ...plan.tuning, throttleRows: plan.tuning.batchRows };
   let rows = 0;
-  for await (const batch of source.read(spec, budget, { signal, onStatement, onWarning })) {
+  for await (const batch of source.read(spec, budget, { signal, onStatement, onWarning, pageHint })) {
     await writer.write(batch);
     rows += batch.length;
     progress.rows += batch.length;

@@ -11,7 +11,7 @@ import { chunkRunInProgress } from '../contracts/chunk-run-in-progress.js';
 import type { FileRecord } from '../contracts/file-record.js';
 import type { ExportPlan } from '../contracts/run-plan.js';
 import type { Destination } from '../destination/destination.js';
-import type { Source } from '../source/source.js';
+import type { PageHint, Source } from '../source/source.js';
 import { type ChunkQueue, type ClaimedChunk, checkpointQueue, memoryQueue } from './chunk-queue.js';
 import type { EngineDeps } from './engine-deps.js';
 import { faultPoint } from './fault-point.js';
@@ -143,6 +143,8 @@ type ChunkOutcome =
 /** One worker: its own source connection, reopened after a failure (it may be broken). */
 class ChunkWorker {
   #source: Source | undefined;
+  /** One worker reads one relation chunk after chunk: page sizing carries over. */
+  readonly #pageHint: PageHint = { rows: undefined };
 
   constructor(
     private readonly plan: ExportPlan,
@@ -164,7 +166,16 @@ class ChunkWorker {
     try {
       this.#source ??= await deps.openSource();
       const spec = { ...plan.read, window };
-      const rows = await readUnit(plan, spec, this.#source, writer, deps, this.progress, signal);
+      const rows = await readUnit(
+        plan,
+        spec,
+        this.#source,
+        writer,
+        deps,
+        this.progress,
+        signal,
+        this.#pageHint,
+      );
       await queue.complete(index, rows, writer.committed);
       faultPoint('after_chunk_commit');
       return { kind: 'done', files: writer.committed };

@@ -3,7 +3,7 @@
  * measured, so each stays under the statement-time target, the batch memory budget
  * and (for FETCH) work_mem — without ever growing more than 4× per step.
  */
-import type { ReadBudget } from './source.js';
+import type { PageHint, ReadBudget } from './source.js';
 
 export interface PageLimits {
   readonly targetMs: number;
@@ -44,8 +44,8 @@ function clamp(value: number, min: number, max: number): number {
 const FIRST_KEYSET_PAGE_ROWS = 16;
 
 /** The sizer of keyset pages: the statement target, the batch budget, an explicit `batch_size` cap. */
-export function keysetPageSizer(budget: ReadBudget): PageSizer {
-  return new PageSizer(FIRST_KEYSET_PAGE_ROWS, {
+export function keysetPageSizer(budget: ReadBudget, hint?: PageHint): PageSizer {
+  return new PageSizer(hint?.rows ?? FIRST_KEYSET_PAGE_ROWS, {
     targetMs: budget.targetStatementMs,
     maxBytes: budget.batchBytes,
     minRows: 1,

@@ -37,11 +37,22 @@ export interface StatementStats {
   readonly rows: number;
 }
 
+/**
+ * The size the last read of the same relation ended on (a chunk worker's previous chunk),
+ * so the next read starts there instead of measuring from 16 rows again. The reader keeps
+ * it current; the sizer still only grows ≤ 4× a step from it.
+ */
+export interface PageHint {
+  rows: number | undefined;
+}
+
 export interface ReadOptions {
   readonly signal?: AbortSignal;
   readonly onStatement?: (stats: StatementStats) => void;
   /** Something the summary should report without failing the export (e.g. zero dates read as NULL). */
   readonly onWarning?: (message: string) => void;
+  /** Shared by consecutive reads of one relation (a worker's chunks): where page sizing resumes. */
+  readonly pageHint?: PageHint;
 }
 
 export interface Source {

@@ -27,7 +27,7 @@ export async function* readMyKeysetPages(
   options: ReadOptions,
 ): AsyncGenerator<Batch> {
   const keyIndexes = key.map((k) => spec.columns.findIndex((c) => c.name === k.name));
-  const sizer = keysetPageSizer(budget);
+  const sizer = keysetPageSizer(budget, options.pageHint);
   let after: KeyBound[] | undefined;
   let explained = false;
   for (;;) {
@@ -48,6 +48,7 @@ export async function* readMyKeysetPages(
     options.onStatement?.({ sql: page.sql, ms, rows });
     if (rows === 0 || last === undefined) return;
     sizer.observe(rows, decoder.bytes, ms);
+    if (options.pageHint !== undefined) options.pageHint.rows = sizer.rows;
     const lastRow = splitRow(...last);
     after = keyIndexes.map((at, i) => keyBound(lastRow[at]!, key[i]!, spec));
     yield decoder.take();

@@ -21,7 +21,7 @@ export async function* readKeysetPages(
   options: ReadOptions,
 ): AsyncGenerator<Batch> {
   const keyIndexes = key.map((k) => spec.columns.findIndex((c) => c.name === k.name));
-  const sizer = keysetPageSizer(budget);
+  const sizer = keysetPageSizer(budget, options.pageHint);
   const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes);
   let after: string[] | undefined;
   for (;;) {
@@ -36,6 +36,7 @@ export async function* readKeysetPages(
     if (parser.rows === 0) return;
     const batch = decoder.take();
     sizer.observe(parser.rows, parser.bytes, ms);
+    if (options.pageHint !== undefined) options.pageHint.rows = sizer.rows;
     after = keyIndexes.map((index, i) => keyLiteral(batch.columns[index]!, batch.length - 1, key[i]!));
     yield batch;
     if (parser.rows < limit) return;
