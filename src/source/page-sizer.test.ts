@@ -104,4 +104,17 @@ describe('PageSizer', () => {
       ),
     );
   });
+
+  it('a resume hint lets the second page jump to it once, never past the memory budget', () => {
+    const limits = { targetMs: 100, maxBytes: 1 << 30, minRows: 1, maxRows: 1_000_000 };
+    const sizer = new PageSizer(16, limits, 50_000);
+    expect(sizer.rows).toBe(16);
+    sizer.observe(16, 16 * 10, 1); // fast and narrow: the hint is the ceiling, not 4×
+    expect(sizer.rows).toBe(50_000);
+    sizer.observe(50_000, 50_000 * 10, 1); // back to ≤ 4× a step
+    expect(sizer.rows).toBe(200_000);
+    const wide = new PageSizer(16, { ...limits, maxBytes: 1_000_000 }, 50_000);
+    wide.observe(16, 16 * 1000, 1); // 1 kB rows: the memory budget caps the jump
+    expect(wide.rows).toBe(1000);
+  });
 });

@@ -39,8 +39,8 @@ export interface StatementStats {
 
 /**
  * The size the last read of the same relation ended on (a chunk worker's previous chunk),
- * so the next read starts there instead of measuring from 16 rows again. The reader keeps
- * it current; the sizer still only grows ≤ 4× a step from it.
+ * so the next read's second page jumps there instead of growing 4× a page from 16 rows
+ * again. The reader keeps it current.
  */
 export interface PageHint {
   rows: number | undefined;
