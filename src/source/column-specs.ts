@@ -13,7 +13,9 @@ export interface DescribedColumn {
   readonly name: string;
   /** The source's spelling of the type, for messages and metadata. */
   readonly sourceType: string;
-  readonly mapped: { readonly type: RivetType } | { readonly unsupported: string };
+  readonly mapped:
+    | { readonly type: RivetType; readonly readAsText?: true }
+    | { readonly unsupported: string };
   /** Whether a `decimal(p,s)` override may apply (the column is a scalar decimal/numeric). */
   readonly decimalOverridable: boolean;
 }
@@ -50,7 +52,12 @@ export function columnSpecs(
         ? applyOverride(column, override, rules)
         : 'unsupported' in column.mapped
           ? `column '${column.name}' (${column.sourceType}): ${column.mapped.unsupported}`
-          : { name: column.name, type: column.mapped.type, sourceType: column.sourceType };
+          : {
+              name: column.name,
+              type: column.mapped.type,
+              sourceType: column.sourceType,
+              ...(column.mapped.readAsText && { readAsText: true }),
+            };
     if (typeof result === 'string') problems.push(result);
     else columns.push(result);
   }

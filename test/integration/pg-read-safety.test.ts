@@ -169,7 +169,8 @@ describe.skipIf(!available)('PostgreSQL read safety', () => {
   });
 
   it('names every unsupported column at once, before reading anything', async () => {
-    await db.query('CREATE TABLE odd (id int PRIMARY KEY, p point, m money, x xml, ok text, n numeric)');
+    // point is exported in its text form; tid and aclitem have no exact mapping at all.
+    await db.query('CREATE TABLE odd (id int PRIMARY KEY, p tid, m aclitem, x point, ok text, n numeric)');
     const source = await open();
     try {
       const error = await source
@@ -180,12 +181,12 @@ describe.skipIf(!available)('PostgreSQL read safety', () => {
         hint: expect.stringContaining('columns:'),
       });
       const message = (error as Error).message;
-      for (const column of ["'p'", "'m'", "'x'", "'n'"]) expect(message).toContain(`column ${column}`);
+      for (const column of ["'p'", "'m'", "'n'"]) expect(message).toContain(`column ${column}`);
       expect(message).not.toContain("'ok'");
+      expect(message).not.toContain("'x'");
       const columns = await source.describe({ kind: 'table', schema: db.name, name: 'odd' }, [
         { column: 'p', type: 'text' },
-        { column: 'm', type: 'text' },
-        { column: 'x', type: 'string' },
+        { column: 'm', type: 'string' },
         { column: 'n', type: 'decimal(20,4)' },
       ]);
       expect(columns.map((c) => c.type.kind)).toEqual(['int32', 'utf8', 'utf8', 'utf8', 'utf8', 'decimal']);

@@ -30,9 +30,15 @@ export function relationSql(relation: SourceRelation): string {
 }
 
 export function selectList(columns: readonly ColumnSpec[]): string {
-  return columns
-    .map((c) => (c.readAsText ? `${quoteIdent(c.name)}::text AS ${quoteIdent(c.name)}` : quoteIdent(c.name)))
-    .join(', ');
+  return columns.map(readExpression).join(', ');
+}
+
+/** A text-form column is cast to text (an array of them to text[], keeping the list). */
+function readExpression(column: ColumnSpec): string {
+  const name = quoteIdent(column.name);
+  if (!column.readAsText) return name;
+  const cast = column.type.kind === 'list' && column.override === undefined ? 'text[]' : 'text';
+  return `${name}::${cast} AS ${name}`;
 }
 
 export function selectSql(

@@ -5,7 +5,50 @@
 import { MAX_DECIMAL128_PRECISION, type RivetType } from '../../types/rivet-type.js';
 import type { PgTypeCatalog, PgTypeInfo } from './pg-type-info.js';
 
-export type PgMapping = { readonly type: RivetType } | { readonly unsupported: string };
+/**
+ * `readAsText`: the value is exported as PostgreSQL's own text form (`::text`, or
+ * `::text[]` for arrays) — exact, because it is the form PostgreSQL reads back.
+ */
+export type PgMapping =
+  | { readonly type: RivetType; readonly readAsText?: true }
+  | { readonly unsupported: string };
+
+/**
+ * Types with no Arrow/Parquet counterpart that PostgreSQL prints and re-reads exactly:
+ * exported as their text form (docs/type-mapping.md lists each one and its spelling).
+ */
+export const TEXT_FORM_TYPES: ReadonlySet<string> = new Set([
+  'citext',
+  'inet',
+  'cidr',
+  'macaddr',
+  'macaddr8',
+  'bit',
+  'varbit',
+  'tsvector',
+  'tsquery',
+  'xml',
+  'money',
+  'point',
+  'line',
+  'lseg',
+  'box',
+  'path',
+  'polygon',
+  'circle',
+  'hstore',
+  'pg_lsn',
+  'txid_snapshot',
+  'pg_snapshot',
+  'oid',
+  'xid',
+  'xid8',
+  'cid',
+  'regclass',
+  'regtype',
+  'regproc',
+  'timetz',
+]);
 
 /** Built-in base types by name (OIDs of user types vary, names of built-ins do not). */
 const BASE_TYPES: Readonly<Record<string, RivetType>> = {
@@ -53,6 +96,9 @@ export function mapPgType(oid: number, typmod: number, catalog: PgTypeCatalog): 
   if (info === undefined) return { unsupported: `unknown type oid ${oid}` };
   if (info.typtype === 'd') return mapPgType(info.baseType, typmod >= 0 ? typmod : info.baseTypmod, catalog);
   if (info.typtype === 'e') return { type: { kind: 'enum' } };
+  // Ranges, multiranges and composite (row) types: PostgreSQL's text form, e.g. `[1,5)`, `(1,"a b")`.
+  if (info.typtype === 'r' || info.typtype === 'm' || info.typtype === 'c' || TEXT_FORM_TYPES.has(info.name))
+    return { type: { kind: 'utf8' }, readAsText: true };
   if (info.category === 'A' && info.elemType !== 0) return mapArray(info, typmod, catalog);
   if (info.name === 'numeric') return mapNumeric(typmod);
   const base = BASE_TYPES[info.name];
@@ -83,5 +129,7 @@ function mapArray(info: PgTypeInfo, typmod: number, catalog: PgTypeCatalog): PgM
   if ('unsupported' in element)
     return { unsupported: `array of an unsupported element type (${element.unsupported})` };
   if (element.type.kind === 'list') return { unsupported: 'arrays of arrays are not supported' };
+  // An array of text-form elements is read as `::text[]`: each element in its text form.
+  if ('readAsText' in element) return { type: { kind: 'list', item: element.type }, readAsText: true };
   return { type: { kind: 'list', item: element.type } };
 }
