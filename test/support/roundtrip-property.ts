@@ -163,15 +163,15 @@ export function describeRoundTripProperty(available: boolean, engine: RoundTripE
     ): string[] {
       if (want.length !== got.length) return [`${got.length} rows read back, ${want.length} in the source`];
       const problems: string[] = [];
-      want.forEach((row, i) =>
-        row.forEach((expected, j) => {
+      for (const [i, row] of want.entries()) {
+        for (const [j, expected] of row.entries()) {
           const column = columns[j]!;
           const actual = got[i]![j]!;
           // Floats compare by value (CSV spells infinity `inf`), JSON by structure, the rest as text.
           if (!sameValue({ compare: column.compare } as never, expected, actual))
             problems.push(`${column.name} row ${i + 1}: ${preview(expected)} vs ${preview(actual)}`);
-        }),
-      );
+        }
+      }
       return problems;
     }
 
