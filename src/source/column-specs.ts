@@ -14,7 +14,7 @@ export interface DescribedColumn {
   /** The source's spelling of the type, for messages and metadata. */
   readonly sourceType: string;
   readonly mapped:
-    | { readonly type: RivetType; readonly readAsText?: true }
+    | { readonly type: RivetType; readonly readAsText?: true; readonly readAsWkb?: true }
     | { readonly unsupported: string };
   /** Whether a `decimal(p,s)` override may apply (the column is a scalar decimal/numeric). */
   readonly decimalOverridable: boolean;
@@ -57,6 +57,7 @@ export function columnSpecs(
               type: column.mapped.type,
               sourceType: column.sourceType,
               ...(column.mapped.readAsText && { readAsText: true }),
+              ...(column.mapped.readAsWkb && { readAsWkb: true }),
             };
     if (typeof result === 'string') problems.push(result);
     else columns.push(result);

@@ -31,6 +31,8 @@ export interface ColumnSpec {
   readonly sourceType: string;
   /** Ask the source for its text rendering of this column (a `text` override). */
   readonly readAsText?: boolean;
+  /** Ask the source for the column's well-known binary (MySQL spatial types, `ST_AsBinary`). */
+  readonly readAsWkb?: boolean;
   /** The `columns:` override that produced this type; values are then checked against it. */
   readonly override?: string;
 }

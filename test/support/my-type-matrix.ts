@@ -150,6 +150,18 @@ export const MY_MATRIX: readonly MyMatrixColumn[] = [
   bytes('c_binary', 'binary(3)', ["X'00FF10'", "X'000000'", "X'0A0D22'", "X'010203'"]),
   bytes('c_varbinary', 'varbinary(50)', ["X'00'", "X''", "X'0A0D22'", "X'FFFF'"]),
   bytes('c_blob', 'blob', ["REPEAT(X'AB', 1000)", "X''", "X'00'", "X'FF'"]),
+  // Spatial values arrive as OGC well-known binary (ST_AsBinary; the SRID is not part of it).
+  bytes(
+    'c_geom',
+    'geometry',
+    [
+      "ST_GeomFromText('POINT(1.5 -2)')",
+      "ST_GeomFromText('POLYGON((0 0,4 0,4 4,0 0),(1 1,2 1,1 2,1 1))')",
+      "ST_GeomFromText('LINESTRING(0 0,1 1,2 4)', 4326)",
+      "ST_GeomFromText('GEOMETRYCOLLECTION(POINT(0 0),LINESTRING(1 1,2 2))')",
+    ],
+    (c) => `LOWER(HEX(ST_AsBinary(${c})))`,
+  ),
   {
     ...integer('c_date', 'date', ["'2024-02-29'", "'9999-12-31'", "'1000-01-01'", "'1969-12-31'"], 'DATE'),
     my: (c) => `CAST(DATEDIFF(${c}, '1970-01-01') AS CHAR)`,

@@ -90,7 +90,7 @@ function usablePart(part: IndexPart, byName: ReadonlyMap<string, ColumnSpec>): b
  * dates and floats would need a rendered literal — those keys are not used.
  */
 export function isKeysetColumn(column: ColumnSpec): boolean {
-  if (column.readAsText || column.override !== undefined) return false;
+  if (column.readAsText || column.readAsWkb || column.override !== undefined) return false;
   const declared = column.sourceType.toLowerCase();
   switch (column.type.kind) {
     case 'int16':

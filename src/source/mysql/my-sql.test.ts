@@ -18,6 +18,16 @@ const key = [
 ] as const;
 
 describe('MySQL SQL text', () => {
+  it('reads spatial columns as well-known binary', () => {
+    const geometry = {
+      name: 'shape',
+      type: { kind: 'binary' },
+      sourceType: 'geometry',
+      readAsWkb: true,
+    } as const;
+    expect(selectList([geometry])).toBe('ST_AsBinary(`shape`) AS `shape`');
+  });
+
   it('quotes identifiers with doubled backticks', () => {
     expect(quoteMyIdent('we`ird')).toBe('`we``ird`');
   });
@@ -117,6 +127,6 @@ describe('MySQL field → Rivet type', () => {
     expect(mapMyField(field(MY.BLOB, { characterSet: 63 }))).toMatchObject({ type: { kind: 'binary' } });
     expect(mapMyField(field(MY.BLOB))).toMatchObject({ type: { kind: 'utf8' } });
     expect(mapMyField(field(MY.STRING, { flags: 256 }))).toMatchObject({ type: { kind: 'enum' } });
-    expect(mapMyField(field(MY.GEOMETRY))).toHaveProperty('unsupported');
+    expect(mapMyField(field(MY.GEOMETRY))).toEqual({ type: { kind: 'binary' }, readAsWkb: true });
   });
 });

@@ -26,6 +26,7 @@ export function relationSql(relation: SourceRelation): string {
 function readExpression(spec: ColumnSpec): string {
   const column = quoteMyIdent(spec.name);
   if (spec.readAsText) return `CAST(${column} AS CHAR) AS ${column}`;
+  if (spec.readAsWkb) return `ST_AsBinary(${column}) AS ${column}`;
   if (spec.type.kind === 'float32') return `(${column} + 0e0) AS ${column}`;
   if (spec.type.kind === 'int16' && /^bit/i.test(spec.sourceType)) return `(${column} + 0) AS ${column}`;
   return column;

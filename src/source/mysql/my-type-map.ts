@@ -15,7 +15,9 @@ export interface MyField {
   readonly characterSet: number;
 }
 
-export type MyMapping = { readonly type: RivetType } | { readonly unsupported: string };
+export type MyMapping =
+  | { readonly type: RivetType; readonly readAsWkb?: true }
+  | { readonly unsupported: string };
 
 const UNSIGNED = 32;
 const ENUM_FLAG = 256;
@@ -109,7 +111,8 @@ export function mapMyField(field: MyField): MyMapping {
     case MY.NULL:
       return plain({ kind: 'utf8' });
     case MY.GEOMETRY:
-      return { unsupported: 'GEOMETRY has no exact mapping yet' };
+      // OGC well-known binary (ST_AsBinary): what GIS readers load. The SRID is not part of WKB.
+      return { type: { kind: 'binary' }, readAsWkb: true };
     default:
       return { unsupported: `column type ${field.columnType} has no exact mapping yet` };
   }
