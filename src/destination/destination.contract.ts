@@ -31,6 +31,8 @@ export function describeDestinationContract(name: string, open: () => Promise<De
         expect(committed.bytes).toBe(11);
         expect(await h.visibleKeys()).toContain('a/part-0.csv');
         expect(Buffer.from((await h.destination.readObject('a/part-0.csv'))!).toString()).toBe('hello world');
+        expect(await h.destination.stat('a/part-0.csv')).toEqual({ bytes: 11 });
+        expect(await h.destination.stat('a/missing.csv')).toBeUndefined();
       } finally {
         await h.cleanup();
       }

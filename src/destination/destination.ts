@@ -38,4 +38,6 @@ export interface Destination {
   /** Removes an object if present. */
   deleteObject(key: string): Promise<void>;
   readObject(key: string): Promise<Uint8Array | undefined>;
+  /** Size of an object, or undefined when there is none (cheap: no content is read). */
+  stat(key: string): Promise<{ readonly bytes: number } | undefined>;
 }

@@ -138,6 +138,33 @@ describe('chunked runs', () => {
     expect(manifestOf(destination)).toMatchObject({ status: 'success', row_count: ROWS, part_count: 4 });
   });
 
+  it('--resume reads again a done chunk whose part went missing, with a warning', async () => {
+    const destination = new MemoryDestination();
+    const state = createMemoryState();
+    const error = new RivetError('RIVET_SOURCE_QUERY', 'boom');
+    await runExport(
+      chunkedPlan({ workers: 1 }),
+      testDeps(windowedSource({ failAt: { lo: 7, error, times: 1 } }).open, destination, state),
+    );
+    const run = (await state.chunks.inProgress('items'))!;
+    const lost = (await state.chunks.tasks(run.runId))[0]!.files[0]!;
+    destination.objects.delete(lost);
+    const deps = testDeps(windowedSource().open, destination, state);
+    const resumed = await runExport({ ...chunkedPlan({ chunks: undefined }), runId: run.runId }, deps, {
+      resume: true,
+    });
+    expect(resumed).toMatchObject({ status: 'success', total_rows: ROWS });
+    expect(deps.events).toContainEqual(
+      expect.objectContaining({
+        type: 'warning',
+        message: expect.stringContaining(`part ${lost} is missing`),
+      }),
+    );
+    const manifest = manifestOf(destination);
+    expect(manifest.row_count).toBe(ROWS);
+    expect(manifest.parts.map((p) => p.path)).not.toContain(lost);
+  });
+
   it('refuses --resume when the cut changed', async () => {
     const destination = new MemoryDestination();
     const state = createMemoryState();

@@ -30,7 +30,12 @@ export interface ChunkRun {
 }
 
 /** Creates the chunk run (or reopens the one `--resume` continues), refusing unsafe combinations. */
-export async function openChunkRun(plan: ExportPlan, deps: EngineDeps, resume: boolean): Promise<ChunkRun> {
+export async function openChunkRun(
+  plan: ExportPlan,
+  deps: EngineDeps,
+  destination: Destination,
+  resume: boolean,
+): Promise<ChunkRun> {
   const mode = chunkedMode(plan);
   const name = plan.exportName;
   if (!mode.checkpoint) {
@@ -71,6 +76,7 @@ export async function openChunkRun(plan: ExportPlan, deps: EngineDeps, resume: b
       );
     }
     await deps.state.chunks.prepareResume(open.runId, deps.now().toISOString());
+    await reopenMissingParts(plan, deps, destination);
     return { plan, queue: checkpointQueue(deps.state.chunks, open.runId, deps.now), resumed: true };
   }
   if (open !== undefined) throw chunkRunInProgress(name, open.runId);
@@ -205,6 +211,42 @@ class ChunkWorker {
     const source = this.#source;
     this.#source = undefined;
     await source?.close();
+  }
+}
+
+/**
+ * Before a resume trusts the done chunks, their parts must still be there with the size
+ * the ledger recorded (a lifecycle rule or a manual cleanup may have removed one); a chunk
+ * whose part is gone or changed is read again rather than vouched for by the manifest.
+ */
+async function reopenMissingParts(
+  plan: ExportPlan,
+  deps: EngineDeps,
+  destination: Destination,
+): Promise<void> {
+  if (!destination.capabilities.markers) return;
+  const ledger = new Map((await deps.state.files.forRun(plan.runId)).map((f) => [f.path, f]));
+  for (const task of await deps.state.chunks.tasks(plan.runId)) {
+    if (task.status !== 'done') continue;
+    for (const path of task.files) {
+      const found = await destination.stat(path);
+      const recorded = ledger.get(path)?.bytes;
+      const problem =
+        found === undefined
+          ? 'is missing'
+          : recorded !== undefined && found.bytes !== recorded
+            ? `has ${found.bytes} bytes, the ledger recorded ${recorded}`
+            : undefined;
+      if (problem === undefined) continue;
+      const reason = `part ${path} ${problem}; the chunk is read again`;
+      await deps.state.chunks.reopen(plan.runId, task.index, reason, deps.now().toISOString());
+      deps.onEvent({
+        type: 'warning',
+        exportName: plan.exportName,
+        message: `chunk ${task.index}: ${reason}`,
+      });
+      break;
+    }
   }
 }
 

@@ -63,7 +63,7 @@ export async function runExport(
   let chunkRun: ChunkRun | undefined;
   try {
     if (plan.mode.kind === 'chunked') {
-      chunkRun = await openChunkRun(plan, deps, options.resume ?? false);
+      chunkRun = await openChunkRun(plan, deps, destination, options.resume ?? false);
       plan = chunkRun.plan;
     } else if (options.resume) {
       deps.onEvent({

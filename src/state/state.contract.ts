@@ -401,6 +401,27 @@ function describeChunkContract(name: string, open: () => Promise<StateStore>): v
     );
 
     it(
+      'reopens a done chunk whose part went missing: pending, files and rows cleared, reason kept',
+      using(open, async (state) => {
+        await state.chunks.create(chunkRun('orders_1'), newTasks(2));
+        await state.chunks.claim('orders_1', T1);
+        await state.chunks.complete('orders_1', 0, { rows: 5, files: [file('orders_1', 'p0.csv', 5)] }, T1);
+        await state.chunks.reopen('orders_1', 0, 'p0.csv is missing', T2);
+        await state.chunks.reopen('orders_1', 1, 'not done: untouched', T2);
+        const [first, second] = await state.chunks.tasks('orders_1');
+        expect(first).toMatchObject({
+          status: 'pending',
+          rows: 0,
+          files: [],
+          attempts: 0,
+          lastError: 'p0.csv is missing',
+        });
+        expect(second).toMatchObject({ status: 'pending', lastError: null });
+        expect((await state.chunks.claim('orders_1', T2))?.index).toBe(0);
+      }),
+    );
+
+    it(
       'resets every run and task of one export, and counts the runs',
       using(open, async (state) => {
         await state.chunks.create(chunkRun('orders_1'), newTasks(2));

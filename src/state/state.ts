@@ -159,6 +159,11 @@ export interface ChunkStore {
   ): Promise<void>;
   /** Marks the task failed; a permanent failure pins attempts to maxAttempts (never re-claimed this run). */
   fail(runId: string, index: number, error: string, permanent: boolean, at: string): Promise<void>;
+  /**
+   * `--resume` found a done chunk's part missing or changed: the chunk goes back to
+   * `pending` (files and rows cleared, attempts 0) with the reason as its last error.
+   */
+  reopen(runId: string, index: number, reason: string, at: string): Promise<void>;
   finish(runId: string, status: Exclude<ChunkRunStatus, 'in_progress'>, at: string): Promise<void>;
   /** Deletes every chunk run (and its tasks) of the export; returns how many runs. */
   reset(exportName: string): Promise<number>;

@@ -6,7 +6,7 @@
  */
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { link, mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RivetError } from '../../common/errors.js';
@@ -60,6 +60,15 @@ export class LocalDestination implements Destination {
     const target = this.#resolve(key);
     await this.#guard(`removing ${target}`, () => rm(target, { force: true }));
     await syncDirectory(dirname(target)).catch(() => undefined);
+  }
+
+  async stat(key: string): Promise<{ bytes: number } | undefined> {
+    try {
+      return { bytes: (await stat(this.#resolve(key))).size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async readObject(key: string): Promise<Uint8Array | undefined> {

@@ -53,6 +53,11 @@ export class MemoryDestination implements Destination {
     this.objects.delete(key);
   }
 
+  async stat(key: string): Promise<{ bytes: number } | undefined> {
+    const object = this.objects.get(key);
+    return object === undefined ? undefined : { bytes: object.length };
+  }
+
   async readObject(key: string): Promise<Uint8Array | undefined> {
     return this.objects.get(key);
   }

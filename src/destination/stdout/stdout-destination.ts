@@ -37,6 +37,10 @@ export class StdoutDestination implements Destination {
 
   async deleteObject(): Promise<void> {}
 
+  async stat(): Promise<undefined> {
+    return undefined;
+  }
+
   async readObject(): Promise<undefined> {
     return undefined;
   }

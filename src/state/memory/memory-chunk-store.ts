@@ -138,6 +138,21 @@ export function createMemoryChunkStore(recordFile: (file: FileRecord) => void): 
         }),
       );
     },
+    reopen: async (runId, index, reason, at) => {
+      update(
+        runId,
+        (t) => t.index === index && t.status === 'done',
+        (t) => ({
+          ...t,
+          status: 'pending',
+          attempts: 0,
+          rows: 0,
+          files: [],
+          lastError: reason,
+          updatedAt: at,
+        }),
+      );
+    },
     finish: async (runId, status, at) => touchRun(runId, { status, updatedAt: at }),
     reset: async (exportName) => {
       const doomed = [...runs.values()].filter((r) => r.exportName === exportName);

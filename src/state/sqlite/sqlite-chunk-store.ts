@@ -125,6 +125,12 @@ export function createSqliteChunkStore(db: Database.Database): ChunkStore {
           WHERE run_id = ? AND chunk_index = ? AND status = 'running'`,
       ).run(error, at, permanent ? 1 : 0, runId, runId, index);
     },
+    reopen: async (runId, index, reason, at) => {
+      db.prepare(
+        `UPDATE chunk_tasks SET status = 'pending', attempts = 0, rows = 0, files = '[]', last_error = ?, updated_at = ?
+          WHERE run_id = ? AND chunk_index = ? AND status = 'done'`,
+      ).run(reason, at, runId, index);
+    },
     finish: async (runId, status, at) => {
       db.prepare('UPDATE chunk_runs SET status = ?, updated_at = ? WHERE run_id = ?').run(status, at, runId);
     },
