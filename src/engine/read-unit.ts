@@ -14,6 +14,8 @@ export interface ExportProgress {
   longestStatementMs: number;
   /** Findings the source reported for this attempt (e.g. zero dates read as NULL). */
   warnings: string[];
+  /** The read shape the source reported (the last one, if chunks differed). */
+  shape?: string;
 }
 
 export function newProgress(): ExportProgress {
@@ -40,7 +42,15 @@ export async function readUnit(
   };
   const budget = { ...plan.tuning, throttleRows: plan.tuning.batchRows };
   let rows = 0;
-  for await (const batch of source.read(spec, budget, { signal, onStatement, onWarning, pageHint })) {
+  for await (const batch of source.read(spec, budget, {
+    signal,
+    onStatement,
+    onWarning,
+    pageHint,
+    onShape: (label) => {
+      progress.shape = label;
+    },
+  })) {
     await writer.write(batch);
     rows += batch.length;
     progress.rows += batch.length;

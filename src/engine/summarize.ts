@@ -19,6 +19,7 @@ export interface SummaryInput {
   readonly skipReason?: string;
   readonly parts: readonly FileRecord[];
   readonly progress: {
+    readonly shape?: string;
     readonly warnings: readonly string[];
     readonly rows: number;
     readonly statements: number;
@@ -53,7 +54,7 @@ export function summarize(input: SummaryInput): ExportSummary {
     format: plan.format.kind,
     compression: plan.format.compression,
     tuning_profile: plan.tuning.profile,
-    strategy: strategyLabel(plan),
+    strategy: strategyLabel(plan, input.progress.shape),
     total_rows: rows,
     files_produced: parts.length,
     bytes_written: bytes,
@@ -74,11 +75,14 @@ export function summarize(input: SummaryInput): ExportSummary {
 }
 
 /** `keyset(id)`, `scan`; a mode that slices the rows says how (`chunked range(id, 1000) ×2`). */
-function strategyLabel(plan: ExportPlan): string {
+function strategyLabel(plan: ExportPlan, shape: string | undefined): string {
+  // The source's own report wins: a window off the key reads through a cursor (PostgreSQL)
+  // or pages on (window column, key) (MySQL), not on the key the plan found.
   const read =
-    plan.read.strategy.kind === 'keyset'
+    shape ??
+    (plan.read.strategy.kind === 'keyset'
       ? `keyset(${plan.read.strategy.key.map((k) => k.name).join(',')})`
-      : 'scan';
+      : 'scan');
   const mode = plan.mode;
   switch (mode.kind) {
     case 'full':

@@ -53,6 +53,8 @@ export interface ReadOptions {
   readonly onWarning?: (message: string) => void;
   /** Shared by consecutive reads of one relation (a worker's chunks): where page sizing resumes. */
   readonly pageHint?: PageHint;
+  /** The read shape the source chose, for the summary: `keyset(updated_at,id)`, `scan`. */
+  readonly onShape?: (label: string) => void;
 }
 
 export interface Source {

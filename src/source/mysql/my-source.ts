@@ -117,6 +117,7 @@ export class MySqlSource implements Source {
       }
       const decoder = new MyBatchDecoder(spec.columns, budget.maxValueBytes, spec.policy.zeroDates);
       const shape = spec.strategy.kind === 'keyset' ? await this.#keysetShape(spec, options) : undefined;
+      options.onShape?.(shape === undefined ? 'scan' : `keyset(${shape.key.map((k) => k.name).join(',')})`);
       const batches =
         shape !== undefined
           ? readMyKeysetPages(this.#connection, spec, shape.key, shape.index, decoder, budget, options)

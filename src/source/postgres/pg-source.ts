@@ -99,6 +99,7 @@ export class PostgresSource implements Source {
     try {
       await beginSnapshot(this.#client, budget, this.#applicationName);
       const key = keysetKey(spec);
+      options.onShape?.(key === undefined ? 'scan' : `keyset(${key.map((k) => k.name).join(',')})`);
       const pages =
         key !== undefined
           ? readKeysetPages(this.#client, spec, key, budget, options)
