@@ -141,6 +141,7 @@ export const exportSchema = z.strictObject({
   allow_unbounded_read: z.boolean().optional(),
   consistent_snapshot: z.boolean().optional(),
   zero_dates: z.enum(['as_null', 'error']).optional(),
+  numeric_special: z.enum(['as_null', 'error']).optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -106,6 +106,7 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
         allowUnboundedRead: raw.allow_unbounded_read ?? false,
         consistentSnapshot: raw.consistent_snapshot ?? false,
         zeroDates: raw.zero_dates === 'error' ? 'error' : 'null',
+        numericSpecials: raw.numeric_special === 'as_null' ? 'null' : 'error',
       },
     },
     problems,

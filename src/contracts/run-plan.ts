@@ -64,6 +64,8 @@ export interface ReadPolicy {
   readonly consistentSnapshot: boolean;
   /** MySQL zero dates (`0000-00-00`): NULL plus a warning count, or an error. */
   readonly zeroDates: 'null' | 'error';
+  /** PostgreSQL `numeric` NaN / ±Infinity: an error naming the column, or NULL plus a warning count. */
+  readonly numericSpecials: 'null' | 'error';
 }
 
 export type Compression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'none';
@@ -151,4 +153,5 @@ export const DEFAULT_READ_POLICY: ReadPolicy = {
   allowUnboundedRead: false,
   consistentSnapshot: false,
   zeroDates: 'null',
+  numericSpecials: 'error',
 };

@@ -18,9 +18,17 @@ export class PgBatchDecoder {
   readonly #maxValueBytes: number;
   #copyColumns: readonly CopyColumn[] | undefined;
   #text: readonly TextDecoder[] | undefined;
+  readonly #numericSpecials: 'null' | 'error';
+  /** `numeric_special: as_null`: NaN / ±Infinity values read as NULL, per column. */
+  readonly numericSpecials = new Map<string, number>();
 
-  constructor(columns: readonly ColumnSpec[], maxValueBytes: number) {
+  constructor(
+    columns: readonly ColumnSpec[],
+    maxValueBytes: number,
+    numericSpecials: 'null' | 'error' = 'error',
+  ) {
     this.columns = columns;
+    this.#numericSpecials = numericSpecials;
     this.#maxValueBytes = effectiveValueLimit(maxValueBytes);
     this.#builders = columns.map((c) => createBuilder(c.type));
   }
@@ -31,7 +39,7 @@ export class PgBatchDecoder {
       const builder = this.#builders[i]!;
       return {
         name: c.name,
-        decode: binaryDecoder(c.type, builder, context(c)),
+        decode: binaryDecoder(c.type, builder, this.#context(c)),
         appendNull: () => builder.appendNull(),
       };
     });
@@ -50,7 +58,7 @@ export class PgBatchDecoder {
 
   /** Appends one row of raw text values (NULL as null), from a FETCH on the cursor path. */
   appendTextRow(row: readonly (string | null)[]): void {
-    this.#text ??= this.columns.map((c, i) => textDecoder(c.type, this.#builders[i]!, context(c)));
+    this.#text ??= this.columns.map((c, i) => textDecoder(c.type, this.#builders[i]!, this.#context(c)));
     const text = this.#text;
     for (let i = 0; i < row.length; i++) {
       const value = row[i];
@@ -66,6 +74,17 @@ export class PgBatchDecoder {
     }
   }
 
+  /** Values of an overridden column are checked against the override as they are decoded. */
+  #context(column: ColumnSpec): DecoderContext {
+    const count = () =>
+      this.numericSpecials.set(column.name, (this.numericSpecials.get(column.name) ?? 0) + 1);
+    return {
+      column: column.name,
+      checkPrecision: column.override !== undefined,
+      ...(this.#numericSpecials === 'null' && { onNumericSpecial: count }),
+    };
+  }
+
   /** Hands over the rows decoded so far; the views stay valid until the next append. */
   take(): Batch {
     const byteSize = this.byteSize();
@@ -75,7 +94,11 @@ export class PgBatchDecoder {
   }
 }
 
-/** Values of an overridden column are checked against the override as they are decoded. */
-function context(column: ColumnSpec): DecoderContext {
-  return { column: column.name, checkPrecision: column.override !== undefined };
+/** NaN / ±Infinity numerics read as NULL (`numeric_special: as_null`), reported per column. */
+export function reportNumericSpecials(
+  decoder: PgBatchDecoder,
+  onWarning: ((message: string) => void) | undefined,
+): void {
+  for (const [column, count] of decoder.numericSpecials)
+    onWarning?.(`column '${column}': ${count} numeric NaN/Infinity value(s) exported as NULL`);
 }

@@ -35,6 +35,8 @@ export interface DecoderContext {
   readonly column: string;
   /** Values must be checked against the declared precision (a `columns:` decimal override). */
   readonly checkPrecision: boolean;
+  /** `numeric_special: as_null`: a NaN / ±Infinity numeric becomes NULL and is counted. */
+  readonly onNumericSpecial?: () => void;
 }
 
 export function binaryDecoder(type: RivetType, builder: ColumnBuilder, ctx: DecoderContext): BinaryDecoder {
@@ -157,6 +159,11 @@ function numericDecoder(b: DecimalBuilder, ctx: DecoderContext): BinaryDecoder {
     const weight = buf.readInt16BE(start + 2);
     const sign = buf.readUInt16BE(start + 4);
     if (sign >= NUMERIC_NAN) {
+      if (ctx.onNumericSpecial !== undefined) {
+        b.appendNull();
+        ctx.onNumericSpecial();
+        return;
+      }
       throw numericSpecial(
         ctx.column,
         sign === NUMERIC_NAN ? 'NaN' : sign === NUMERIC_NINF ? '-Infinity' : 'Infinity',

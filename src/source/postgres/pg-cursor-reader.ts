@@ -9,7 +9,7 @@ import type { ReadSpec } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
 import { PageSizer } from '../page-sizer.js';
 import type { ReadBudget, ReadOptions } from '../source.js';
-import { PgBatchDecoder } from './pg-batch-decoder.js';
+import { PgBatchDecoder, reportNumericSpecials } from './pg-batch-decoder.js';
 import { selectSql } from './pg-sql.js';
 
 /** A small probe measures row width first (rows can be megabytes wide). */
@@ -33,7 +33,7 @@ export async function* readWithCursor(
     minRows: 1,
     maxRows: Math.min(150_000, budget.maxBatchRows),
   });
-  const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes);
+  const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes, spec.policy.numericSpecials);
   for (;;) {
     options.signal?.throwIfAborted();
     const limit = sizer.rows;
@@ -53,6 +53,7 @@ export async function* readWithCursor(
     if (result.rows.length < limit) break;
   }
   await client.query('CLOSE _rivet');
+  reportNumericSpecials(decoder, options.onWarning);
 }
 
 async function workMemBytes(client: pg.Client): Promise<number> {

@@ -9,7 +9,7 @@ import type { Batch, ColumnData } from '../../types/column-data.js';
 import { keysetPageSizer } from '../page-sizer.js';
 import type { ReadBudget, ReadOptions } from '../source.js';
 import { CopyBinaryParser } from './copy-binary-parser.js';
-import { PgBatchDecoder } from './pg-batch-decoder.js';
+import { PgBatchDecoder, reportNumericSpecials } from './pg-batch-decoder.js';
 import { copyOut } from './pg-copy-out.js';
 import { escapeLiteral, keysetPageSql } from './pg-sql.js';
 
@@ -22,24 +22,28 @@ export async function* readKeysetPages(
 ): AsyncGenerator<Batch> {
   const keyIndexes = key.map((k) => spec.columns.findIndex((c) => c.name === k.name));
   const sizer = keysetPageSizer(budget, options.pageHint);
-  const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes);
-  let after: string[] | undefined;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const limit = sizer.rows;
-    const sql = keysetPageSql(spec.relation, spec.columns, key, after, limit, spec.window);
-    const parser = new CopyBinaryParser(decoder.copyColumns, budget.maxValueBytes);
-    const started = performance.now();
-    await copyInto(client, `COPY (${sql}) TO STDOUT (FORMAT binary)`, parser);
-    const ms = performance.now() - started;
-    options.onStatement?.({ sql, ms, rows: parser.rows });
-    if (parser.rows === 0) return;
-    const batch = decoder.take();
-    sizer.observe(parser.rows, parser.bytes, ms);
-    if (options.pageHint !== undefined) options.pageHint.rows = sizer.rows;
-    after = keyIndexes.map((index, i) => keyLiteral(batch.columns[index]!, batch.length - 1, key[i]!));
-    yield batch;
-    if (parser.rows < limit) return;
+  const decoder = new PgBatchDecoder(spec.columns, budget.maxValueBytes, spec.policy.numericSpecials);
+  try {
+    let after: string[] | undefined;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const limit = sizer.rows;
+      const sql = keysetPageSql(spec.relation, spec.columns, key, after, limit, spec.window);
+      const parser = new CopyBinaryParser(decoder.copyColumns, budget.maxValueBytes);
+      const started = performance.now();
+      await copyInto(client, `COPY (${sql}) TO STDOUT (FORMAT binary)`, parser);
+      const ms = performance.now() - started;
+      options.onStatement?.({ sql, ms, rows: parser.rows });
+      if (parser.rows === 0) return;
+      const batch = decoder.take();
+      sizer.observe(parser.rows, parser.bytes, ms);
+      if (options.pageHint !== undefined) options.pageHint.rows = sizer.rows;
+      after = keyIndexes.map((index, i) => keyLiteral(batch.columns[index]!, batch.length - 1, key[i]!));
+      yield batch;
+      if (parser.rows < limit) return;
+    }
+  } finally {
+    reportNumericSpecials(decoder, options.onWarning);
   }
 }
 

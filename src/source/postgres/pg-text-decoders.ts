@@ -144,7 +144,12 @@ function parseTimestamp(t: string, ctx: DecoderContext): bigint {
 function decimalText(b: DecimalBuilder, ctx: DecoderContext): TextDecoder {
   const append = decimalTextAppender(b, ctx.column, ctx.checkPrecision);
   return (t) => {
-    if (t === 'NaN' || t === 'Infinity' || t === '-Infinity') throw numericSpecial(ctx.column, t);
+    if (t === 'NaN' || t === 'Infinity' || t === '-Infinity') {
+      if (ctx.onNumericSpecial === undefined) throw numericSpecial(ctx.column, t);
+      b.appendNull();
+      ctx.onNumericSpecial();
+      return;
+    }
     append(t);
   };
 }
