@@ -329,6 +329,16 @@ describe.skipIf(!available)('extraction modes on MariaDB', () => {
       expect(row!.parts).toBe(2);
     });
 
+    it('an IGNORED index on the chunk column is not forced: pages walk the key, with the warning', async () => {
+      await db.query(
+        'CREATE TABLE ign (id BIGINT PRIMARY KEY, d DATE NOT NULL, KEY ix_d (d) IGNORED); INSERT INTO ign SELECT id, d FROM items',
+      );
+      const p = chunked({ table: 'ign', chunk_column: 'd', chunk_by_days: 30 });
+      expect(p.runOk()).toContain("column 'd' has no index of its own");
+      const [row] = await duckQuery(`SELECT count(*)::INT AS n FROM ${p.manifestReader('out')}`);
+      expect(row!.n).toBe(3000);
+    });
+
     it('chunk_by_days on an unindexed DATETIME(6) column: a row exactly at a window’s midnight lands in that window only', async () => {
       const p = chunked({ table: 'items', chunk_column: 't', chunk_by_days: 7, chunk_checkpoint: true });
       expect(p.runOk()).toContain("column 't' has no index of its own");

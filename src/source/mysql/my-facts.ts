@@ -6,14 +6,7 @@
 import type mysql from 'mysql2';
 import type { KeyColumn, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
-import { metaQuery } from './my-query.js';
-
-interface IndexPart {
-  readonly index_name: string;
-  readonly column_name: string | null;
-  readonly sub_part: number | null;
-  readonly nullable: string;
-}
+import { byIndex, type IndexPart, usableIndexParts } from './my-index-parts.js';
 
 export async function readMyTableFacts(
   connection: mysql.Connection,
@@ -21,13 +14,9 @@ export async function readMyTableFacts(
   columns: readonly ColumnSpec[],
 ): Promise<TableFacts> {
   if (relation.kind === 'query') return { uniqueKey: undefined };
-  const schemaSql = relation.schema === undefined ? 'DATABASE()' : '?';
-  const values = relation.schema === undefined ? [relation.name] : [relation.schema, relation.name];
-  const parts = await uniqueIndexParts(connection, schemaSql, values);
-  const byIndex = new Map<string, IndexPart[]>();
-  for (const part of parts) byIndex.set(part.index_name, [...(byIndex.get(part.index_name) ?? []), part]);
+  const parts = await usableIndexParts(connection, relation, { uniqueOnly: true });
   const byName = new Map(columns.map((c) => [c.name, c]));
-  const candidates = [...byIndex.entries()]
+  const candidates = [...byIndex(parts).entries()]
     .filter(([, index]) => index.every((part) => usablePart(part, byName)))
     .sort(([a, x], [b, y]) => rank(a) - rank(b) || x.length - y.length || a.localeCompare(b));
   const best = candidates[0];
@@ -39,39 +28,6 @@ export async function readMyTableFacts(
     ),
     keyIndex: index,
   };
-}
-
-/**
- * Unique index parts, leaving out indexes the optimizer may not use (FORCE INDEX on them
- * fails): MariaDB 10.6+ marks them `IGNORED`, MySQL 8 `IS_VISIBLE = 'NO'`; older servers
- * have neither column.
- */
-async function uniqueIndexParts(
-  connection: mysql.Connection,
-  schemaSql: string,
-  values: string[],
-): Promise<IndexPart[]> {
-  const query = (usable: string) =>
-    metaQuery<IndexPart & Record<string, unknown>>(
-      connection,
-      `SELECT INDEX_NAME AS index_name, COLUMN_NAME AS column_name, SUB_PART AS sub_part, NULLABLE AS nullable
-         FROM information_schema.STATISTICS
-        WHERE TABLE_SCHEMA = ${schemaSql} AND TABLE_NAME = ? AND NON_UNIQUE = 0${usable}
-        ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
-      values,
-    );
-  const unknownColumn = (error: unknown) => (error as { errno?: number }).errno === 1054;
-  try {
-    return await query(" AND IGNORED = 'NO'");
-  } catch (error) {
-    if (!unknownColumn(error)) throw error;
-  }
-  try {
-    return await query(" AND IS_VISIBLE = 'YES'");
-  } catch (error) {
-    if (!unknownColumn(error)) throw error;
-  }
-  return query('');
 }
 
 function rank(index: string): number {

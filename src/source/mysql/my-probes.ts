@@ -9,6 +9,7 @@ import type { ReadWindow, SourceRelation } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import type { WindowRange } from '../source-probes.js';
 import { andWhere, windowExpression } from '../window-sql.js';
+import { byIndex, type IndexPart, usableIndexParts } from './my-index-parts.js';
 import { metaQuery } from './my-query.js';
 import { myWindowDialect, myWindowPredicate, probeText, quoteMyIdent, relationSql } from './my-sql.js';
 
@@ -116,28 +117,13 @@ export async function myLeadingIndex(
   key: readonly string[],
 ): Promise<string | undefined> {
   if (relation.kind !== 'table') return undefined;
-  const schemaSql = relation.schema === undefined ? 'DATABASE()' : '?';
-  const values = relation.schema === undefined ? [relation.name] : [relation.schema, relation.name];
-  const rows = await metaQuery<{ index_name: string; column_name: string | null; sub_part: unknown }>(
-    connection,
-    `SELECT INDEX_NAME AS index_name, COLUMN_NAME AS column_name, SUB_PART AS sub_part
-       FROM information_schema.STATISTICS
-      WHERE TABLE_SCHEMA = ${schemaSql} AND TABLE_NAME = ?
-      ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
-    values,
-  );
-  const byIndex = new Map<string, { column: string | null; prefixed: boolean }[]>();
-  for (const row of rows) {
-    const parts = byIndex.get(row.index_name) ?? [];
-    parts.push({ column: row.column_name, prefixed: row.sub_part !== null });
-    byIndex.set(row.index_name, parts);
-  }
-  const fits = ([name, parts]: [string, { column: string | null; prefixed: boolean }[]]) =>
+  const parts = await usableIndexParts(connection, relation, { uniqueOnly: false });
+  const fits = ([name, index]: [string, IndexPart[]]) =>
     name !== 'PRIMARY' &&
-    parts[0]?.column === column &&
-    parts.every((p) => !p.prefixed) &&
-    parts.slice(1).every((p, i) => p.column === key[i]);
-  return [...byIndex.entries()]
+    index[0]?.column_name === column &&
+    index.every((p) => p.sub_part === null) &&
+    index.slice(1).every((p, i) => p.column_name === key[i]);
+  return [...byIndex(parts).entries()]
     .filter(fits)
     .sort(([a, x], [b, y]) => x.length - y.length || a.localeCompare(b))[0]?.[0];
 }
