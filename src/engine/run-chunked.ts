@@ -131,12 +131,9 @@ export async function produceChunks(
   }
   const unfinished = await queue.unfinished();
   if (unfinished > 0) {
-    throw (
-      failures[0] ??
-      new RivetError(
-        'RIVET_CHUNKS_UNFINISHED',
-        `export '${plan.exportName}': ${unfinished} chunk(s) did not finish`,
-      )
+    throw new RivetError(
+      'RIVET_CHUNKS_UNFINISHED',
+      `export '${plan.exportName}': ${unfinished} chunk(s) did not finish`,
     );
   }
   return mode.checkpoint ? doneParts(plan, deps) : done;
@@ -250,8 +247,9 @@ async function reopenMissingParts(
   }
 }
 
-/** The ledger rows of the parts done chunks hold, in chunk order. */
-async function doneParts(plan: ExportPlan, deps: EngineDeps): Promise<FileRecord[]> {
+/** The ledger rows of the parts done chunks hold, in chunk order (none without a checkpoint). */
+export async function doneParts(plan: ExportPlan, deps: EngineDeps): Promise<FileRecord[]> {
+  if (plan.mode.kind !== 'chunked' || !plan.mode.checkpoint) return [];
   const tasks = await deps.state.chunks.tasks(plan.runId);
   const ledger = new Map((await deps.state.files.forRun(plan.runId)).map((f) => [f.path, f]));
   return tasks

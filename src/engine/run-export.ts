@@ -15,7 +15,7 @@ import { buildManifest, invalidateSuccess, SUCCESS_MARKER, writeMarkers } from '
 import { PartWriter } from './part-writer.js';
 import { type ExportProgress, newProgress, readUnit } from './read-unit.js';
 import { withRetries } from './retry.js';
-import { type ChunkRun, openChunkRun, produceChunks } from './run-chunked.js';
+import { type ChunkRun, doneParts, openChunkRun, produceChunks } from './run-chunked.js';
 import { summarize } from './summarize.js';
 
 export interface RunOptions {
@@ -101,6 +101,7 @@ export async function runExport(
   if (outcome.status === 'success') await commitCursor(plan, deps, progress);
   return finish(plan, deps, destination, { ...outcome, progress, started });
 }
+
 /** Upstream's gate: `--resume` must not re-run into a prefix a completed run vouches for. */
 async function refuseResumeOverSuccess(
   plan: ExportPlan,
@@ -108,7 +109,7 @@ async function refuseResumeOverSuccess(
   force: boolean,
 ): Promise<void> {
   if (force || !destination.capabilities.markers) return;
-  if ((await destination.readObject(SUCCESS_MARKER)) === undefined) return;
+  if ((await destination.stat(SUCCESS_MARKER)) === undefined) return;
   throw new RivetError(
     'RIVET_RESUME_COMPLETED',
     `export '${plan.exportName}': --resume refused — destination prefix already has _SUCCESS from a prior completed run.  Re-running would overwrite a verified dataset. Pass --force to override, or use a different destination prefix.`,
@@ -140,19 +141,11 @@ async function produceChunked(
     return { status: skipped ? 'skipped' : 'success', parts, retries: 0 };
   } catch (error) {
     deps.onEvent({ type: 'export-error', exportName: plan.exportName, error });
-    const parts = await committedChunkParts(plan, deps);
+    const parts = await doneParts(plan, deps);
     if (parts.length > 0 && destination.capabilities.markers)
       await recordFailedManifest(plan, deps, destination, parts, error);
     return { status: 'failed', parts, retries: 0, error };
   }
-}
-
-async function committedChunkParts(plan: ExportPlan, deps: EngineDeps): Promise<readonly FileRecord[]> {
-  if (plan.mode.kind !== 'chunked' || !plan.mode.checkpoint) return [];
-  const done = new Set(
-    (await deps.state.chunks.tasks(plan.runId)).filter((t) => t.status === 'done').flatMap((t) => t.files),
-  );
-  return (await deps.state.files.forRun(plan.runId)).filter((f) => done.has(f.path));
 }
 
 /**

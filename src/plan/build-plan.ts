@@ -6,7 +6,7 @@ import { makeRunId, utcDate, utcStampParts } from '../common/ids.js';
 import type { ExportConfig } from '../config/config-types.js';
 import type { ExportPlan, ReadStrategy, TableFacts } from '../contracts/run-plan.js';
 import type { ColumnSpec } from '../types/rivet-type.js';
-import type { ModeFacts } from './plan-mode.js';
+import type { ModeFacts } from './mode-facts.js';
 
 /**
  * A batch lives in the process about four times over at its peak (decoded columns, the

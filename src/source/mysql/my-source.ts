@@ -49,6 +49,8 @@ export class MySqlSource implements Source {
   #broken = false;
   /** Why the connection was given up, reported to the next caller instead of a bare "closed". */
   #brokenBy: unknown;
+  /** Index leading with a window column, per relation and column (undefined: none). */
+  readonly #leadingIndexes = new Map<string, string | undefined>();
   readonly probes: SourceProbes = planningProbes((doing, work) => this.#plan(doing, work), {
     range: (relation, window, columns, lagMs) =>
       myWindowRange(this.#connection, relation, window, columns, lagMs),
@@ -165,12 +167,16 @@ export class MySqlSource implements Source {
       );
       return { key, index };
     }
-    const leading = await myLeadingIndex(
-      this.#connection,
-      spec.relation,
-      column,
-      key.map((k) => k.name),
-    );
+    // A chunk worker reads one relation chunk after chunk on this connection: look it up once.
+    const cacheKey = `${relationLabel(spec.relation)}\0${column}`;
+    if (!this.#leadingIndexes.has(cacheKey)) {
+      const names = key.map((k) => k.name);
+      this.#leadingIndexes.set(
+        cacheKey,
+        await myLeadingIndex(this.#connection, spec.relation, column, names),
+      );
+    }
+    const leading = this.#leadingIndexes.get(cacheKey);
     if (leading === undefined) {
       options.onWarning?.(
         `column '${column}' has no index of its own; each page walks the key and filters on it (add an index on ${column})`,
