@@ -56,6 +56,11 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
       'take over an export whose lock holder still looks alive; let --resume run into a prefix with _SUCCESS',
       false,
     )
+    .option(
+      '--strict',
+      'no value may change: refuse lossy overrides, fail on zero dates and numeric NaN/Infinity',
+      false,
+    )
     .action(async (flags) => setExit(await (await import('./commands/run.js')).runCommand(flags, io())));
 
   program

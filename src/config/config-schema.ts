@@ -142,6 +142,7 @@ export const exportSchema = z.strictObject({
   consistent_snapshot: z.boolean().optional(),
   zero_dates: z.enum(['as_null', 'error']).optional(),
   numeric_special: z.enum(['as_null', 'error']).optional(),
+  allow_lossy: z.boolean().optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -91,7 +91,13 @@ export interface ExportConfig {
   readonly skipEmpty: boolean;
   readonly maxFileBytes: number | undefined;
   readonly destination: DestinationConfig;
-  readonly columns: readonly { readonly column: string; readonly type: string }[];
+  /** `columns:` overrides; `allowLossy` from the export's `allow_lossy`, `strict` from `--strict`. */
+  readonly columns: readonly {
+    readonly column: string;
+    readonly type: string;
+    readonly allowLossy: boolean;
+    readonly strict?: boolean;
+  }[];
   readonly rowGroupRows: number | undefined;
   readonly rowGroupBytes: number;
   readonly tuning: ResolvedTuning;

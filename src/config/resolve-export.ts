@@ -91,7 +91,11 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
       skipEmpty: raw.skip_empty ?? false,
       maxFileBytes,
       destination,
-      columns: Object.entries(raw.columns ?? {}).map(([column, type]) => ({ column, type })),
+      columns: Object.entries(raw.columns ?? {}).map(([column, type]) => ({
+        column,
+        type,
+        allowLossy: raw.allow_lossy ?? false,
+      })),
       rowGroupRows:
         parquet?.row_group_strategy === 'fixed_rows' ? (parquet.row_group_rows ?? 1_048_576) : undefined,
       rowGroupBytes:

@@ -1,11 +1,13 @@
 /**
  * Layer: source (shared by the adapters). Described result columns + `columns:`
  * overrides → the ColumnSpecs of an export. The rules every engine shares live here:
- * unique names, overrides naming real columns, `text` and `decimal(p,s)` overrides, and
- * one error listing every column that cannot be exported exactly.
+ * unique names, overrides naming real columns, which overrides apply to which source
+ * types (and how faithfully), and one error listing every column that cannot be exported.
  */
 import { RivetError } from '../common/errors.js';
-import { type ColumnSpec, MAX_DECIMAL128_PRECISION, type RivetType } from '../types/rivet-type.js';
+import { parseOverrideType } from '../types/override-type.js';
+import type { ColumnSpec, RivetType } from '../types/rivet-type.js';
+import { conversionFidelity, type FidelityVerdict } from '../types/type-fidelity.js';
 import type { ColumnOverride } from './source.js';
 
 /** One result column as the adapter understood it. */
@@ -14,25 +16,22 @@ export interface DescribedColumn {
   /** The source's spelling of the type, for messages and metadata. */
   readonly sourceType: string;
   readonly mapped:
-    | { readonly type: RivetType; readonly readAsText?: true; readonly readAsWkb?: true }
+    | {
+        readonly type: RivetType;
+        readonly readAsText?: true;
+        readonly readAsWkb?: true;
+        /** Set when the mapping is not exact (a widened or re-encoded type). */
+        readonly fidelity?: FidelityVerdict;
+      }
     | { readonly unsupported: string };
   /** Whether a `decimal(p,s)` override may apply (the column is a scalar decimal/numeric). */
   readonly decimalOverridable: boolean;
 }
 
 export interface OverrideRules {
-  /** What a decimal override needs, for the message (e.g. `a DECIMAL column`). */
-  readonly decimalNeeds: string;
-  /** Engine-specific overrides; undefined when `override` is not one of them. */
-  readonly extra?: (column: DescribedColumn, override: string) => ColumnSpec | string | undefined;
-  /** The override list in the "not supported" message. */
-  readonly supported: string;
   /** The hint of the unsupported-columns error. */
   readonly hint: string;
 }
-
-const DECIMAL_OVERRIDE = /^(?:decimal|numeric)\(\s*(\d+)\s*,\s*(\d+)\s*\)$/i;
-const TEXT_OVERRIDE = /^(?:text|string|varchar)$/i;
 
 export function columnSpecs(
   described: readonly DescribedColumn[],
@@ -40,7 +39,7 @@ export function columnSpecs(
   rules: OverrideRules,
 ): ColumnSpec[] {
   assertUniqueNames(described.map((c) => c.name));
-  const overrideFor = new Map(overrides.map((o) => [o.column, o.type]));
+  const overrideFor = new Map(overrides.map((o) => [o.column, o]));
   const problems: string[] = overrides
     .filter((o) => !described.some((c) => c.name === o.column))
     .map((o) => `columns.${o.column}: no such column in the result`);
@@ -49,7 +48,7 @@ export function columnSpecs(
     const override = overrideFor.get(column.name);
     const result =
       override !== undefined
-        ? applyOverride(column, override, rules)
+        ? applyOverride(column, override)
         : 'unsupported' in column.mapped
           ? `column '${column.name}' (${column.sourceType}): ${column.mapped.unsupported}`
           : {
@@ -58,6 +57,7 @@ export function columnSpecs(
               sourceType: column.sourceType,
               ...(column.mapped.readAsText && { readAsText: true }),
               ...(column.mapped.readAsWkb && { readAsWkb: true }),
+              fidelity: column.mapped.fidelity ?? defaultFidelity(column.mapped),
             };
     if (typeof result === 'string') problems.push(result);
     else columns.push(result);
@@ -72,6 +72,22 @@ export function columnSpecs(
   return columns;
 }
 
+/** Re-encoded types keep every value in another form; everything else maps natively. */
+function defaultFidelity(mapped: { type: RivetType; readAsText?: true; readAsWkb?: true }): FidelityVerdict {
+  if (mapped.readAsWkb) return { fidelity: 'compatible', reason: 'well-known binary (WKB) of the geometry' };
+  if (mapped.readAsText) return { fidelity: 'compatible', reason: "the server's own text form" };
+  switch (mapped.type.kind) {
+    case 'interval':
+      return { fidelity: 'compatible', reason: 'an ISO-8601 duration as text' };
+    case 'enum':
+      return { fidelity: 'compatible', reason: 'the label as text' };
+    case 'json':
+      return { fidelity: 'compatible', reason: 'JSON text (Parquet JSON logical type)' };
+    default:
+      return { fidelity: 'exact', reason: 'native type' };
+  }
+}
+
 function assertUniqueNames(names: readonly string[]): void {
   const duplicates = names.filter((name, i, all) => all.indexOf(name) !== i);
   if (duplicates.length === 0) return;
@@ -82,29 +98,72 @@ function assertUniqueNames(names: readonly string[]): void {
   );
 }
 
-function applyOverride(column: DescribedColumn, override: string, rules: OverrideRules): ColumnSpec | string {
+function applyOverride(column: DescribedColumn, override: ColumnOverride): ColumnSpec | string {
   const { name, sourceType } = column;
-  if (TEXT_OVERRIDE.test(override))
-    return { name, type: { kind: 'utf8' }, sourceType, readAsText: true, override };
-  const extra = rules.extra?.(column, override);
-  if (extra !== undefined) return extra;
-  const decimal = DECIMAL_OVERRIDE.exec(override);
-  if (decimal === null) {
-    return `columns.${name}: override '${override}' is not supported yet (supported: ${rules.supported})`;
+  const spelled = override.type;
+  const parsed = parseOverrideType(spelled);
+  if (parsed.kind === 'invalid') return `columns.${name}: ${parsed.reason}`;
+  if (parsed.kind === 'text') {
+    const fidelity: FidelityVerdict = { fidelity: 'compatible', reason: "the server's own text form" };
+    return { name, type: { kind: 'utf8' }, sourceType, readAsText: true, override: spelled, fidelity };
   }
-  const precision = Number(decimal[1]);
-  const scale = Number(decimal[2]);
-  if (!column.decimalOverridable) {
-    return `columns.${name}: decimal override needs ${rules.decimalNeeds} (the column is ${sourceType})`;
+  const to = parsed.type;
+  const declared = 'type' in column.mapped ? column.mapped.type : undefined;
+  if (to.kind === 'decimal' && column.decimalOverridable)
+    return decimalOverride(column, override, to, declared);
+  if (declared === undefined) {
+    return `columns.${name}: override '${spelled}' cannot apply to ${sourceType}: the type has no mapping to convert from (\`text\` exports its text form)`;
   }
-  if (precision < 1 || precision > MAX_DECIMAL128_PRECISION || scale > precision) {
-    return `columns.${name}: ${override} must have 1 ≤ precision ≤ 38 and scale ≤ precision`;
+  const from = declared;
+  const verdict = conversionFidelity(from, to);
+  const refused = refusal(verdict, override, sourceType);
+  if (refused !== undefined) return `columns.${name}: ${refused}`;
+  if (verdict.fidelity === 'exact')
+    return { name, type: to, sourceType, override: spelled, fidelity: verdict };
+  // Binary values arrive as raw bytes (no text form to parse), which only a UUID reads.
+  const input = from.kind === 'binary' && to.kind === 'uuid' ? 'bytes' : 'text';
+  const convert = { from, input, lossy: verdict.fidelity === 'lossy' } as const;
+  return { name, type: to, sourceType, override: spelled, convert, fidelity: verdict };
+}
+
+/** Why an override cannot apply, or undefined when it can. */
+function refusal(verdict: FidelityVerdict, override: ColumnOverride, sourceType: string): string | undefined {
+  if (verdict.fidelity === 'unsupported')
+    return `override '${override.type}' cannot apply to ${sourceType}: ${verdict.reason}`;
+  if (verdict.fidelity === 'lossy' && override.strict) {
+    return `override '${override.type}' on ${sourceType} is lossy (${verdict.reason}), which --strict refuses`;
   }
-  const declared =
-    'type' in column.mapped && column.mapped.type.kind === 'decimal' ? column.mapped.type : undefined;
-  if (declared && (scale < declared.scale || precision - scale < declared.precision - declared.scale)) {
-    return `columns.${name}: ${override} is narrower than the column's ${sourceType} and could lose digits`;
+  if (verdict.fidelity === 'lossy' && !override.allowLossy) {
+    return `override '${override.type}' on ${sourceType} is lossy (${verdict.reason}); set \`allow_lossy: true\` on the export to accept that`;
   }
-  // Every value is checked against the override's precision and scale as it is decoded.
-  return { name, type: { kind: 'decimal', precision, scale }, sourceType, override };
+  return undefined;
+}
+
+/**
+ * A decimal override on a decimal/numeric column is decoded natively with each value
+ * checked against it; only rounding (a narrower scale, under `allow_lossy`) goes through text.
+ */
+function decimalOverride(
+  column: DescribedColumn,
+  override: ColumnOverride,
+  to: { kind: 'decimal'; precision: number; scale: number },
+  declared: RivetType | undefined,
+): ColumnSpec | string {
+  const { name, sourceType } = column;
+  const spelled = override.type;
+  const verdict: FidelityVerdict =
+    declared?.kind === 'decimal'
+      ? conversionFidelity(declared, to)
+      : override.allowLossy && !override.strict
+        ? { fidelity: 'lossy', reason: `fractions beyond ${to.scale} digits are rounded` }
+        : {
+            fidelity: 'checked',
+            reason: `every value must fit ${spelled} exactly (the column declares no precision)`,
+          };
+  const refused = refusal(verdict, override, sourceType);
+  if (refused !== undefined) return `columns.${name}: ${refused}`;
+  if (verdict.fidelity !== 'lossy')
+    return { name, type: to, sourceType, override: spelled, fidelity: verdict };
+  const convert = { from: declared ?? to, input: 'text', lossy: true } as const;
+  return { name, type: to, sourceType, override: spelled, convert, fidelity: verdict };
 }

@@ -11,6 +11,10 @@ import type { SourceProbes } from './source-probes.js';
 export interface ColumnOverride {
   readonly column: string;
   readonly type: string;
+  /** The export accepts overrides that round or truncate values (`allow_lossy: true`). */
+  readonly allowLossy?: boolean;
+  /** `--strict`: a lossy override is refused whatever `allow_lossy` says. */
+  readonly strict?: boolean;
 }
 
 /** Limits that keep the source safe: statement time, memory per batch, per-value ceiling. */

@@ -35,6 +35,29 @@ export interface ColumnSpec {
   readonly readAsWkb?: boolean;
   /** The `columns:` override that produced this type; values are then checked against it. */
   readonly override?: string;
+  /**
+   * Read the column in the source's text form (or raw bytes, for a binary source) and
+   * convert each value to `type` (an override across types; see source/override-converter).
+   */
+  readonly convert?: ColumnConversion;
+  /** How faithfully source values reach `type`; absent means exact. */
+  readonly fidelity?: FidelityVerdict;
+}
+
+/** How faithfully values reach the output type (the rules live in type-fidelity). */
+export type Fidelity = 'exact' | 'widened' | 'compatible' | 'checked' | 'lossy' | 'unsupported';
+
+export interface FidelityVerdict {
+  readonly fidelity: Fidelity;
+  readonly reason: string;
+}
+
+export interface ColumnConversion {
+  /** The source type's canonical reading: the text is this type's text form. */
+  readonly from: RivetType;
+  readonly input: 'text' | 'bytes';
+  /** Values may be rounded or truncated (a lossy override under `allow_lossy: true`). */
+  readonly lossy: boolean;
 }
 
 /** Human/stable spelling used in schema fingerprints, reports and docs. */

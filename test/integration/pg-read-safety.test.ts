@@ -359,7 +359,9 @@ describe.skipIf(!available)('PostgreSQL planning and key choice', () => {
         source.describe(relation, [{ column: 'many', type: 'decimal(10,2)' }]),
       ).rejects.toMatchObject({
         code: 'RIVET_SOURCE_TYPE_UNSUPPORTED',
-        message: expect.stringContaining('columns.many: decimal override needs a (non-array) numeric column'),
+        message: expect.stringContaining(
+          "columns.many: override 'decimal(10,2)' cannot apply to numeric(10,2)[]",
+        ),
       });
     } finally {
       await source.close();

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { ExitClass, RivetError, worstExitClass } from '../../common/errors.js';
 import type { Config, ExportConfig } from '../../config/config-types.js';
 import { loadConfig } from '../../config/load-config.js';
+import { strictTypes } from '../../config/strict-types.js';
 import type { RunEvent } from '../../contracts/run-event.js';
 import type { ExportSummary } from '../../contracts/run-summary.js';
 import type { EngineDeps } from '../../engine/engine-deps.js';
@@ -34,6 +35,7 @@ export interface RunFlags {
   readonly resume: boolean;
   readonly force: boolean;
   readonly parallelExports?: boolean;
+  readonly strict?: boolean;
 }
 
 /** `--parallel-exports`: at most this many exports at once (each holds at least one connection). */
@@ -41,7 +43,8 @@ const PARALLEL_EXPORTS = 4;
 
 export async function runCommand(flags: RunFlags, io: CliIo): Promise<ExitClass> {
   const startedAt = new Date();
-  const config = loadConfig(flags.config, { params: parseParams(flags.param), env: io.env });
+  const loaded = loadConfig(flags.config, { params: parseParams(flags.param), env: io.env });
+  const config = flags.strict ? strictTypes(loaded) : loaded;
   const warned = new Set<string>();
   for (const warning of config.warnings) warnOnce(io, warned, warning);
   const exports = selectExports(config, flags.export);

@@ -5,9 +5,10 @@
  */
 import { type ColumnBuilder, createBuilder } from '../../types/column-builder.js';
 import type { Batch } from '../../types/column-data.js';
-import type { ColumnSpec } from '../../types/rivet-type.js';
+import type { ColumnConversion, ColumnSpec } from '../../types/rivet-type.js';
+import { bytesToUuid, countValue, textConverter } from '../override-converter.js';
 import { effectiveValueLimit, valueTooLarge } from '../value-errors.js';
-import { type MyDecoder, myDecoder } from './my-decoders.js';
+import { type MyDecoder, type MyDecoderContext, myDecoder, zeroDate } from './my-decoders.js';
 import { walkRow } from './my-row-packet.js';
 
 export type ZeroDatePolicy = 'null' | 'error';
@@ -19,6 +20,8 @@ export class MyBatchDecoder {
   readonly #maxValueBytes: number;
   /** Zero dates read as NULL, per column name. */
   readonly zeroDates = new Map<string, number>();
+  /** Values a lossy override rounded or truncated, per column name. */
+  readonly altered = new Map<string, number>();
   /** Raw bytes decoded since the last `take()` (a page's size, for the page sizer). */
   bytes = 0;
 
@@ -26,14 +29,35 @@ export class MyBatchDecoder {
     this.columns = columns;
     this.#maxValueBytes = effectiveValueLimit(maxValueBytes);
     this.#builders = columns.map((c) => createBuilder(c.type));
-    this.#decoders = columns.map((c, i) =>
-      myDecoder(c.type, this.#builders[i]!, {
+    this.#decoders = columns.map((c, i) => {
+      const ctx: MyDecoderContext = {
         column: c.name,
         checkPrecision: c.override !== undefined,
         zeroDates,
-        onZeroDate: () => this.zeroDates.set(c.name, (this.zeroDates.get(c.name) ?? 0) + 1),
-      }),
-    );
+        onZeroDate: () => countValue(this.zeroDates, c.name),
+      };
+      return c.convert === undefined
+        ? myDecoder(c.type, this.#builders[i]!, ctx)
+        : this.#converting(c, c.convert, this.#builders[i]!, ctx);
+    });
+  }
+
+  /** An overridden column read from its text form (or raw bytes) into the override's type. */
+  #converting(
+    column: ColumnSpec,
+    convert: ColumnConversion,
+    builder: ColumnBuilder,
+    ctx: MyDecoderContext,
+  ): MyDecoder {
+    if (convert.input === 'bytes') return bytesToUuid(builder, column.name);
+    const append = textConverter(column.type, builder, {
+      column: column.name,
+      from: convert.from,
+      lossy: convert.lossy,
+      onAltered: () => countValue(this.altered, column.name),
+      onZeroDate: (text) => zeroDate(builder, ctx, text),
+    });
+    return (buf, start, end) => append(buf.toString('utf8', start, end));
   }
 
   get rows(): number {

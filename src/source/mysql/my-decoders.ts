@@ -152,7 +152,8 @@ function parseClock(buf: Buffer, at: number, end: number): number {
   return seconds * 1_000_000 + micros;
 }
 
-function zeroDate(b: ColumnBuilder, ctx: MyDecoderContext, text: string): void {
+/** A zero date: NULL and a count, or an error naming the column, per `zero_dates`. */
+export function zeroDate(b: ColumnBuilder, ctx: MyDecoderContext, text: string): void {
   if (ctx.zeroDates === 'error') {
     throw unrepresentable(
       ctx.column,

@@ -34,9 +34,6 @@ export async function describeMyRelation(
     };
   });
   return columnSpecs(described, overrides, {
-    decimalNeeds: 'a DECIMAL column',
-    extra: intOverride,
-    supported: 'decimal(p,s), text, and int for TINYINT(1)/BIT(1)',
     hint: 'add a `columns:` override per column (e.g. `shape: text` for a GEOMETRY column as WKT text)',
   });
 }
@@ -114,16 +111,4 @@ async function declaredColumns(
     }
   }
   return declared;
-}
-
-const INT_OVERRIDE = /^(?:tinyint|smallint|int|integer)$/i;
-
-/** The boolean reading of TINYINT(1) and BIT(1) is a policy: `int` keeps the number. */
-function intOverride(column: DescribedColumn, override: string): ColumnSpec | string | undefined {
-  if (!INT_OVERRIDE.test(override)) return undefined;
-  const { name, sourceType } = column;
-  if (!('type' in column.mapped) || column.mapped.type.kind !== 'bool') {
-    return `columns.${name}: an integer override applies to TINYINT(1) and BIT(1) columns (the column is ${sourceType})`;
-  }
-  return { name, type: { kind: 'int16' }, sourceType, override };
 }

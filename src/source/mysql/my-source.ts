@@ -9,6 +9,7 @@ import { RivetError } from '../../common/errors.js';
 import type { KeyColumn, ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-plan.js';
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
+import { reportAltered } from '../override-converter.js';
 import { relationLabel } from '../relation-label.js';
 import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
 import { planningProbes, type SourceProbes } from '../source-probes.js';
@@ -135,6 +136,7 @@ export class MySqlSource implements Source {
       for (const [column, count] of decoder.zeroDates) {
         options.onWarning?.(`column '${column}': ${count} zero date(s) (0000-00-00) exported as NULL`);
       }
+      reportAltered(decoder.altered, options.onWarning);
     } catch (error) {
       throw translateMyError(error, { target: this.#target, doing });
     } finally {

@@ -8,7 +8,13 @@ const columns: ColumnSpec[] = [
   { name: 'a', type: { kind: 'int64' }, sourceType: 'bigint(20)' },
   { name: 'b`x', type: { kind: 'utf8' }, sourceType: 'varchar(10)' },
   { name: 'f', type: { kind: 'float32' }, sourceType: 'float' },
-  { name: 'bit', type: { kind: 'int16' }, sourceType: 'bit(1)', override: 'int' },
+  {
+    name: 'bit',
+    type: { kind: 'int32' },
+    sourceType: 'bit(1)',
+    override: 'int',
+    convert: { from: { kind: 'bool' }, input: 'text', lossy: false },
+  },
   { name: 'g', type: { kind: 'utf8' }, sourceType: 'geometry', readAsText: true, override: 'text' },
 ];
 const table = { kind: 'table', schema: 'shop', name: 'orders' } as const;

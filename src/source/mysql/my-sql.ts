@@ -21,14 +21,15 @@ export function relationSql(relation: SourceRelation): string {
 
 /**
  * How a column is selected: FLOAT is printed with 6 digits by the text protocol, so it
- * is read widened to DOUBLE (exact); BIT(1) read as a number arrives as digits.
+ * is read widened to DOUBLE (exact); BIT(1) converted by an override is read as digits.
  */
 function readExpression(spec: ColumnSpec): string {
   const column = quoteMyIdent(spec.name);
   if (spec.readAsText) return `CAST(${column} AS CHAR) AS ${column}`;
   if (spec.readAsWkb) return `ST_AsBinary(${column}) AS ${column}`;
-  if (spec.type.kind === 'float32') return `(${column} + 0e0) AS ${column}`;
-  if (spec.type.kind === 'int16' && /^bit/i.test(spec.sourceType)) return `(${column} + 0) AS ${column}`;
+  const source = spec.convert?.from ?? spec.type;
+  if (source.kind === 'float32') return `(${column} + 0e0) AS ${column}`;
+  if (spec.convert !== undefined && /^bit/i.test(spec.sourceType)) return `(${column} + 0) AS ${column}`;
   return column;
 }
 

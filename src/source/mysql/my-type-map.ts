@@ -4,6 +4,7 @@
  * the one place that decides which MySQL types Rivet exports and how.
  */
 import { MAX_DECIMAL128_PRECISION, type RivetType } from '../../types/rivet-type.js';
+import type { FidelityVerdict } from '../../types/type-fidelity.js';
 
 /** What the protocol says about one result column (mysql2's FieldPacket, trimmed). */
 export interface MyField {
@@ -16,7 +17,7 @@ export interface MyField {
 }
 
 export type MyMapping =
-  | { readonly type: RivetType; readonly readAsWkb?: true }
+  | { readonly type: RivetType; readonly readAsWkb?: true; readonly fidelity?: FidelityVerdict }
   | { readonly unsupported: string };
 
 const UNSIGNED = 32;
@@ -56,22 +57,40 @@ export const MY = {
 } as const;
 
 const plain = (type: RivetType): MyMapping => ({ type });
+const widened = (type: RivetType, reason: string): MyMapping => ({
+  type,
+  fidelity: { fidelity: 'widened', reason },
+});
+const NO_INT8 = 'Parquet has no 8-bit integer';
 
 export function mapMyField(field: MyField): MyMapping {
   const unsigned = (field.flags & UNSIGNED) !== 0;
   switch (field.columnType) {
     case MY.TINY:
       // TINYINT(1) is MySQL's boolean; any other width is a small integer.
-      return plain(!unsigned && field.columnLength === 1 ? { kind: 'bool' } : { kind: 'int16' });
+      if (!unsigned && field.columnLength === 1) {
+        return {
+          type: { kind: 'bool' },
+          fidelity: {
+            fidelity: 'checked',
+            reason: 'TINYINT(1) read as boolean: a value other than 0/1 fails the run',
+          },
+        };
+      }
+      return widened({ kind: 'int16' }, NO_INT8);
     case MY.SHORT:
-      return plain(unsigned ? { kind: 'int32' } : { kind: 'int16' });
+      return unsigned
+        ? widened({ kind: 'int32' }, 'SMALLINT UNSIGNED needs 32 bits')
+        : plain({ kind: 'int16' });
     case MY.INT24:
-      return plain({ kind: 'int32' });
+      return widened({ kind: 'int32' }, 'MEDIUMINT in 32 bits');
     case MY.LONG:
-      return plain(unsigned ? { kind: 'int64' } : { kind: 'int32' });
+      return unsigned ? widened({ kind: 'int64' }, 'INT UNSIGNED needs 64 bits') : plain({ kind: 'int32' });
     case MY.LONGLONG:
       // BIGINT UNSIGNED reaches 2^64-1: decimal(20,0) holds it exactly everywhere.
-      return plain(unsigned ? { kind: 'decimal', precision: 20, scale: 0 } : { kind: 'int64' });
+      return unsigned
+        ? widened({ kind: 'decimal', precision: 20, scale: 0 }, 'BIGINT UNSIGNED reaches 2^64-1')
+        : plain({ kind: 'int64' });
     case MY.DECIMAL:
     case MY.NEWDECIMAL:
       return mapDecimal(field, unsigned);
@@ -81,7 +100,12 @@ export function mapMyField(field: MyField): MyMapping {
     case MY.DOUBLE:
       return plain({ kind: 'float64' });
     case MY.BIT:
-      return plain(field.columnLength === 1 ? { kind: 'bool' } : { kind: 'binary' });
+      return field.columnLength === 1
+        ? plain({ kind: 'bool' })
+        : {
+            type: { kind: 'binary' },
+            fidelity: { fidelity: 'compatible', reason: 'the bits as big-endian bytes' },
+          };
     case MY.DATE:
     case MY.NEWDATE:
       return plain({ kind: 'date' });
@@ -93,13 +117,16 @@ export function mapMyField(field: MyField): MyMapping {
       // Signed and up to ±838 hours: a duration, not a time of day.
       return plain({ kind: 'interval' });
     case MY.YEAR:
-      return plain({ kind: 'int16' });
+      return widened({ kind: 'int16' }, 'the year as a number');
     case MY.JSON:
       return plain({ kind: 'json' });
     case MY.ENUM:
       return plain({ kind: 'enum' });
     case MY.SET:
-      return plain({ kind: 'utf8' });
+      return {
+        type: { kind: 'utf8' },
+        fidelity: { fidelity: 'compatible', reason: 'the members, comma-separated' },
+      };
     case MY.VARCHAR:
     case MY.VAR_STRING:
     case MY.STRING:
@@ -121,7 +148,12 @@ export function mapMyField(field: MyField): MyMapping {
 function mapString(field: MyField): MyMapping {
   if (field.characterSet === BINARY_CHARSET) return plain({ kind: 'binary' });
   if ((field.flags & ENUM_FLAG) !== 0) return plain({ kind: 'enum' });
-  if ((field.flags & SET_FLAG) !== 0) return plain({ kind: 'utf8' });
+  if ((field.flags & SET_FLAG) !== 0) {
+    return {
+      type: { kind: 'utf8' },
+      fidelity: { fidelity: 'compatible', reason: 'the members, comma-separated' },
+    };
+  }
   return plain({ kind: 'utf8' });
 }
 

@@ -6,10 +6,17 @@
 
 import { type ColumnBuilder, createBuilder } from '../../types/column-builder.js';
 import type { Batch } from '../../types/column-data.js';
-import type { ColumnSpec } from '../../types/rivet-type.js';
+import type { ColumnConversion, ColumnSpec } from '../../types/rivet-type.js';
+import {
+  bytesToUuid,
+  countValue,
+  reportAltered,
+  type TextConverter,
+  textConverter,
+} from '../override-converter.js';
 import { effectiveValueLimit, valueTooLarge } from '../value-errors.js';
 import type { CopyColumn } from './copy-binary-parser.js';
-import { binaryDecoder, type DecoderContext } from './pg-binary-decoders.js';
+import { type BinaryDecoder, binaryDecoder, type DecoderContext } from './pg-binary-decoders.js';
 import { type TextDecoder, textDecoder } from './pg-text-decoders.js';
 
 export class PgBatchDecoder {
@@ -21,6 +28,8 @@ export class PgBatchDecoder {
   readonly #numericSpecials: 'null' | 'error';
   /** `numeric_special: as_null`: NaN / ±Infinity values read as NULL, per column. */
   readonly numericSpecials = new Map<string, number>();
+  /** Values a lossy override rounded or truncated, per column. */
+  readonly altered = new Map<string, number>();
 
   constructor(
     columns: readonly ColumnSpec[],
@@ -37,11 +46,11 @@ export class PgBatchDecoder {
   get copyColumns(): readonly CopyColumn[] {
     this.#copyColumns ??= this.columns.map((c, i) => {
       const builder = this.#builders[i]!;
-      return {
-        name: c.name,
-        decode: binaryDecoder(c.type, builder, this.#context(c)),
-        appendNull: () => builder.appendNull(),
-      };
+      const decode: BinaryDecoder =
+        c.convert === undefined
+          ? binaryDecoder(c.type, builder, this.#context(c))
+          : this.#convertBinary(c, c.convert, builder);
+      return { name: c.name, decode, appendNull: () => builder.appendNull() };
     });
     return this.#copyColumns;
   }
@@ -58,7 +67,11 @@ export class PgBatchDecoder {
 
   /** Appends one row of raw text values (NULL as null), from a FETCH on the cursor path. */
   appendTextRow(row: readonly (string | null)[]): void {
-    this.#text ??= this.columns.map((c, i) => textDecoder(c.type, this.#builders[i]!, this.#context(c)));
+    this.#text ??= this.columns.map((c, i) =>
+      c.convert === undefined
+        ? textDecoder(c.type, this.#builders[i]!, this.#context(c))
+        : this.#convertText(c, c.convert, this.#builders[i]!),
+    );
     const text = this.#text;
     for (let i = 0; i < row.length; i++) {
       const value = row[i];
@@ -72,6 +85,35 @@ export class PgBatchDecoder {
       }
       text[i]!(value);
     }
+  }
+
+  /** An overridden column read from its text form (or raw bytes, from COPY) into the override's type. */
+  #convertBinary(column: ColumnSpec, convert: ColumnConversion, builder: ColumnBuilder): BinaryDecoder {
+    if (convert.input === 'bytes') {
+      const append = bytesToUuid(builder, column.name);
+      return (buf, start, len) => append(buf, start, start + len);
+    }
+    const append = this.#converter(column, convert, builder);
+    return (buf, start, len) => append(buf.toString('utf8', start, start + len));
+  }
+
+  /** The FETCH path prints bytea as `\x` hex. */
+  #convertText(column: ColumnSpec, convert: ColumnConversion, builder: ColumnBuilder): TextDecoder {
+    if (convert.input === 'text') return this.#converter(column, convert, builder);
+    const append = bytesToUuid(builder, column.name);
+    return (text) => {
+      const bytes = Buffer.from(text.slice(2), 'hex');
+      append(bytes, 0, bytes.length);
+    };
+  }
+
+  #converter(column: ColumnSpec, convert: ColumnConversion, builder: ColumnBuilder): TextConverter {
+    return textConverter(column.type, builder, {
+      column: column.name,
+      from: convert.from,
+      lossy: convert.lossy,
+      onAltered: () => countValue(this.altered, column.name),
+    });
   }
 
   /** Values of an overridden column are checked against the override as they are decoded. */
@@ -101,4 +143,5 @@ export function reportNumericSpecials(
 ): void {
   for (const [column, count] of decoder.numericSpecials)
     onWarning?.(`column '${column}': ${count} numeric NaN/Infinity value(s) exported as NULL`);
+  reportAltered(decoder.altered, onWarning);
 }

@@ -37,8 +37,6 @@ export async function describeRelation(
     decimalOverridable: isScalarNumeric(field.dataTypeID, catalog),
   }));
   return columnSpecs(described, overrides, {
-    decimalNeeds: 'a (non-array) numeric column',
-    supported: 'decimal(p,s), numeric(p,s), text, string',
     hint: 'add a `columns:` override per column (e.g. `amount: decimal(18,2)` for a bare numeric, `geom: text` for its text form)',
   });
 }

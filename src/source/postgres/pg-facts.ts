@@ -47,7 +47,9 @@ export async function readTableFacts(
       row.orders_like_column &&
       row.columns.every((name) => {
         const column = byName.get(name);
-        return column !== undefined && !column.readAsText && KEYSET_KINDS.has(column.type.kind);
+        return (
+          column !== undefined && !column.readAsText && !column.convert && KEYSET_KINDS.has(column.type.kind)
+        );
       }),
   );
   return {

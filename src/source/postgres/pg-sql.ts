@@ -33,9 +33,13 @@ export function selectList(columns: readonly ColumnSpec[]): string {
   return columns.map(readExpression).join(', ');
 }
 
-/** A text-form column is cast to text (an array of them to text[], keeping the list). */
+/**
+ * A text-form column is cast to text (an array of them to text[], keeping the list), and
+ * so is a column an override converts from text; a binary one is converted from its bytes.
+ */
 function readExpression(column: ColumnSpec): string {
   const name = quoteIdent(column.name);
+  if (column.convert?.input === 'text') return `${name}::text AS ${name}`;
   if (!column.readAsText) return name;
   const cast = column.type.kind === 'list' && column.override === undefined ? 'text[]' : 'text';
   return `${name}::${cast} AS ${name}`;
