@@ -29,6 +29,13 @@ module.exports = {
       to: { path: [ADAPTERS, '^src/(engine|cli)/'] },
     },
     {
+      name: 'preflight-sees-seams-only',
+      comment: 'preflight (check, doctor, init) reasons over config, plan, leaves and seams; wire.ts hands it adapters',
+      severity: 'error',
+      from: { path: '^src/preflight/' },
+      to: { path: ['^src/(engine|cli)/', ADAPTERS] },
+    },
+    {
       name: 'engine-sees-seams-only',
       severity: 'error',
       from: { path: '^src/engine/' },

@@ -64,6 +64,18 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .action(async (flags) => setExit(await (await import('./commands/run.js')).runCommand(flags, io())));
 
   program
+    .command('check')
+    .description('read-only preflight: how each export would read its source and what it would write')
+    .addOption(configOption())
+    .addOption(new Option('-e, --export <name>', 'check only this export (repeatable)').argParser(collect))
+    .addOption(paramOption())
+    .option('--type-report', 'per column: source type, Rivet/Arrow type, fidelity', false)
+    .option('--json', 'one JSON object per export on stdout (implies --type-report)', false)
+    .option('--target <warehouse>', 'add the target type: duckdb, bigquery, snowflake, clickhouse')
+    .option('--strict', 'exit 1 when a column is lossy or unsupported', false)
+    .action(async (flags) => setExit(await (await import('./commands/check.js')).checkCommand(flags, io())));
+
+  program
     .command('demo')
     .description('run a real extraction from an embedded PostgreSQL (no server needed)')
     .option('--dir <path>', 'where to put the demo config, state and output', 'rivet-demo')

@@ -2,7 +2,7 @@
  * Layer: cli. The only file that picks concrete adapters: builds the engine's deps
  * (source connections, destinations, formats, state) from a Config.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RivetError } from '../common/errors.js';
@@ -18,8 +18,11 @@ import type { Format } from '../format/format.js';
 import type { ConnectionSpec } from '../source/connection-spec.js';
 import { plaintextWarning } from '../source/postgres/pg-connect.js';
 import { PostgresSource } from '../source/postgres/pg-source.js';
+import type { Source } from '../source/source.js';
+import { createMemoryState } from '../state/memory/memory-state.js';
 import { openSqliteState } from '../state/sqlite/sqlite-state.js';
 import type { StateStore } from '../state/state.js';
+import type { RivetType } from '../types/rivet-type.js';
 
 export const STATE_FILE = '.rivet_state.db';
 
@@ -29,6 +32,11 @@ export function statePath(config: Pick<Config, 'dir'>): string {
 
 export function openState(config: Pick<Config, 'dir'>): StateStore {
   return openSqliteState(statePath(config));
+}
+
+/** The state as it is, for read-only commands: an empty in-memory state when none exists yet. */
+export function openStateIfExists(config: Pick<Config, 'dir'>): StateStore {
+  return existsSync(statePath(config)) ? openState(config) : createMemoryState();
 }
 
 export function peakRssMb(): number {
@@ -42,23 +50,10 @@ export function engineDeps(
   env: Readonly<Record<string, string | undefined>>,
 ): EngineDeps {
   return {
-    openSource: async () => {
-      const spec = connectionSpec(config.source, 'rivet', env);
-      const warn = (message: string | undefined) => {
-        if (message !== undefined) onEvent({ type: 'warning', exportName: undefined, message });
-      };
-      if (config.source.type === 'mysql') {
-        // The MySQL driver loads only for MySQL sources.
-        const [{ myPlaintextWarning }, { MySqlSource }] = await Promise.all([
-          import('../source/mysql/my-connect.js'),
-          import('../source/mysql/my-source.js'),
-        ]);
-        warn(myPlaintextWarning(spec));
-        return MySqlSource.open(spec);
-      }
-      warn(plaintextWarning(spec));
-      return PostgresSource.open(spec);
-    },
+    openSource: () =>
+      openSource(config.source, env, (message) =>
+        onEvent({ type: 'warning', exportName: undefined, message }),
+      ),
     openDestination,
     formats: { parquet: lazyParquet, csv: csvFormat },
     state,
@@ -67,6 +62,35 @@ export function engineDeps(
     peakRssMb,
     sleep: (ms) => sleep(ms),
   };
+}
+
+/** One connection to the config's source (the MySQL driver loads only for MySQL sources). */
+export async function openSource(
+  source: SourceConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  onWarning: (message: string) => void,
+  applicationName = 'rivet',
+): Promise<Source> {
+  const spec = connectionSpec(source, applicationName, env);
+  const warn = (message: string | undefined) => {
+    if (message !== undefined) onWarning(message);
+  };
+  if (source.type === 'mysql') {
+    const [{ myPlaintextWarning }, { MySqlSource }] = await Promise.all([
+      import('../source/mysql/my-connect.js'),
+      import('../source/mysql/my-source.js'),
+    ]);
+    warn(myPlaintextWarning(spec));
+    return MySqlSource.open(spec);
+  }
+  warn(plaintextWarning(spec));
+  return PostgresSource.open(spec);
+}
+
+/** The Arrow type a Rivet type is written as (the Parquet writer's own schema), for reports. */
+export async function arrowTypeNamer(): Promise<(type: RivetType) => string> {
+  const { arrowType } = await import('../format/parquet/arrow-batch.js');
+  return (type) => String(arrowType(type));
 }
 
 /** The Parquet encoder (WASM, ~60 MB resident) loads only when a Parquet part is opened. */

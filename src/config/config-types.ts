@@ -102,6 +102,8 @@ export interface ExportConfig {
   readonly rowGroupBytes: number;
   readonly tuning: ResolvedTuning;
   readonly readPolicy: ReadPolicy;
+  /** Default warehouse of `rivet check --type-report` (`target:`). */
+  readonly target: string | undefined;
 }
 
 export interface Config {

@@ -112,6 +112,7 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
         zeroDates: raw.zero_dates === 'error' ? 'error' : 'null',
         numericSpecials: raw.numeric_special === 'as_null' ? 'null' : 'error',
       },
+      target: raw.target,
     },
     problems,
     warnings,

@@ -8,7 +8,9 @@ import { RivetError } from '../common/errors.js';
 import { parseOverrideType } from '../types/override-type.js';
 import type { ColumnSpec, RivetType } from '../types/rivet-type.js';
 import { conversionFidelity, type FidelityVerdict } from '../types/type-fidelity.js';
-import type { ColumnOverride } from './source.js';
+import type { ColumnOutcome, ColumnOverride } from './source.js';
+
+export type { ColumnOutcome };
 
 /** One result column as the adapter understood it. */
 export interface DescribedColumn {
@@ -33,18 +35,14 @@ export interface OverrideRules {
   readonly hint: string;
 }
 
-export function columnSpecs(
+/** Every column's spec or problem, plus overrides naming no column (as problems). */
+export function columnOutcomes(
   described: readonly DescribedColumn[],
   overrides: readonly ColumnOverride[],
-  rules: OverrideRules,
-): ColumnSpec[] {
+): ColumnOutcome[] {
   assertUniqueNames(described.map((c) => c.name));
   const overrideFor = new Map(overrides.map((o) => [o.column, o]));
-  const problems: string[] = overrides
-    .filter((o) => !described.some((c) => c.name === o.column))
-    .map((o) => `columns.${o.column}: no such column in the result`);
-  const columns: ColumnSpec[] = [];
-  for (const column of described) {
+  const outcomes: ColumnOutcome[] = described.map((column) => {
     const override = overrideFor.get(column.name);
     const result =
       override !== undefined
@@ -59,9 +57,28 @@ export function columnSpecs(
               ...(column.mapped.readAsWkb && { readAsWkb: true }),
               fidelity: column.mapped.fidelity ?? defaultFidelity(column.mapped),
             };
-    if (typeof result === 'string') problems.push(result);
-    else columns.push(result);
+    const base = { name: column.name, sourceType: column.sourceType };
+    return typeof result === 'string' ? { ...base, problem: result } : { ...base, spec: result };
+  });
+  for (const o of overrides) {
+    if (!described.some((c) => c.name === o.column)) {
+      outcomes.push({
+        name: o.column,
+        sourceType: '—',
+        problem: `columns.${o.column}: no such column in the result`,
+      });
+    }
   }
+  return outcomes;
+}
+
+export function columnSpecs(
+  described: readonly DescribedColumn[],
+  overrides: readonly ColumnOverride[],
+  rules: OverrideRules,
+): ColumnSpec[] {
+  const outcomes = columnOutcomes(described, overrides);
+  const problems = outcomes.flatMap((o) => (o.problem === undefined ? [] : [o.problem]));
   if (problems.length > 0) {
     throw new RivetError(
       'RIVET_SOURCE_TYPE_UNSUPPORTED',
@@ -69,7 +86,7 @@ export function columnSpecs(
       { hint: rules.hint },
     );
   }
-  return columns;
+  return outcomes.flatMap((o) => (o.spec === undefined ? [] : [o.spec]));
 }
 
 /** Re-encoded types keep every value in another form; everything else maps natively. */

@@ -5,6 +5,7 @@
 import type { ReadSpec, SourceRelation, TableFacts } from '../contracts/run-plan.js';
 import type { Batch } from '../types/column-data.js';
 import type { ColumnSpec } from '../types/rivet-type.js';
+import type { SourceDiagnostics } from './source-diagnostics.js';
 import type { SourceProbes } from './source-probes.js';
 
 /** A per-column type override from `columns:` (e.g. `decimal(18,2)`, `text`). */
@@ -15,6 +16,14 @@ export interface ColumnOverride {
   readonly allowLossy?: boolean;
   /** `--strict`: a lossy override is refused whatever `allow_lossy` says. */
   readonly strict?: boolean;
+}
+
+/** One result column as an export would write it, or why it cannot be (for reports). */
+export interface ColumnOutcome {
+  readonly name: string;
+  readonly sourceType: string;
+  readonly spec?: ColumnSpec;
+  readonly problem?: string;
 }
 
 /** Limits that keep the source safe: statement time, memory per batch, per-value ceiling. */
@@ -65,6 +74,11 @@ export interface Source {
   readonly engine: string;
   /** Output columns of a relation, with overrides applied; throws naming every unsupported column. */
   describe(relation: SourceRelation, overrides: readonly ColumnOverride[]): Promise<readonly ColumnSpec[]>;
+  /** Every output column with its spec or the reason it cannot be exported (never throws for types). */
+  inspectColumns(
+    relation: SourceRelation,
+    overrides: readonly ColumnOverride[],
+  ): Promise<readonly ColumnOutcome[]>;
   /** Keys and size estimates of a table (undefined facts for arbitrary queries). */
   facts(relation: SourceRelation, columns: readonly ColumnSpec[]): Promise<TableFacts>;
   /**
@@ -74,5 +88,7 @@ export interface Source {
   read(spec: ReadSpec, budget: ReadBudget, options?: ReadOptions): AsyncIterable<Batch>;
   /** Short planning probes of the modes (bounds, NULLs, key boundaries, estimates). */
   readonly probes: SourceProbes;
+  /** Read-only questions of `check` and `doctor` (server, plans, statistics). */
+  readonly diagnostics: SourceDiagnostics;
   close(): Promise<void>;
 }

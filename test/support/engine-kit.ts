@@ -56,7 +56,10 @@ export function scriptedSource(options: ScriptedSourceOptions): {
       return {
         engine: 'fake',
         describe: async () => COLUMNS,
+        inspectColumns: async () =>
+          COLUMNS.map((spec) => ({ name: spec.name, sourceType: spec.sourceType, spec })),
         facts: async () => ({ uniqueKey: undefined }),
+        diagnostics: unavailableDiagnostics,
         async *read(_spec, _budget, readOptions) {
           for (const [i, batch] of options.batches.entries()) {
             if (failing && i === options.failAt)
@@ -147,3 +150,12 @@ export function testPlan(
     ...overrides,
   };
 }
+
+/** The scripted source is not asked preflight questions. */
+const unavailableDiagnostics: Source['diagnostics'] = {
+  server: () => Promise.reject(new Error('not available')),
+  explainRead: () => Promise.reject(new Error('not available')),
+  stats: () => Promise.reject(new Error('not available')),
+  leadingIndex: () => Promise.reject(new Error('not available')),
+  sample: () => Promise.reject(new Error('not available')),
+};

@@ -22,9 +22,12 @@ const MIN_GROUP_ROWS = 1_000;
 /** DuckDB writes ~123k-row groups; a cap in rows also bounds WASM memory for narrow rows. */
 const MAX_GROUP_ROWS = 262_144;
 
+/** The first batch's shape (row groups are sized from its row width). */
+type FirstBatch = Pick<Batch, 'length' | 'byteSize'>;
+
 export function writerProperties(
   columns: readonly ColumnSpec[],
-  first: Batch | undefined,
+  first: FirstBatch | undefined,
   options: FormatOptions,
 ): pw.WriterProperties {
   return new pw.WriterPropertiesBuilder()
@@ -37,7 +40,7 @@ export function writerProperties(
     .build();
 }
 
-function groupRows(first: Batch | undefined, options: FormatOptions): number {
+function groupRows(first: FirstBatch | undefined, options: FormatOptions): number {
   if (options.rowGroupRows !== undefined) return options.rowGroupRows;
   if (first === undefined || first.length === 0) return MAX_GROUP_ROWS;
   const rowBytes = Math.max(1, first.byteSize / first.length);

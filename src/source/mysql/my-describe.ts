@@ -8,22 +8,40 @@
 import type mysql from 'mysql2';
 import type { SourceRelation } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
-import { columnSpecs, type DescribedColumn } from '../column-specs.js';
+import { type ColumnOutcome, columnOutcomes, columnSpecs, type DescribedColumn } from '../column-specs.js';
 import type { ColumnOverride } from '../source.js';
 import { type DeclaredColumn, parseCreateTable } from './my-create-table.js';
 import { fieldsOf, type MyFieldPacket, metaQuery } from './my-query.js';
 import { quoteMyIdent, relationSql } from './my-sql.js';
 import { MY, type MyField, mapMyField, protocolTypeName } from './my-type-map.js';
 
+const HINT = 'add a `columns:` override per column (e.g. `shape: text` for a GEOMETRY column as WKT text)';
+
 export async function describeMyRelation(
   connection: mysql.Connection,
   relation: SourceRelation,
   overrides: readonly ColumnOverride[],
 ): Promise<readonly ColumnSpec[]> {
+  return columnSpecs(await describedColumns(connection, relation), overrides, { hint: HINT });
+}
+
+/** Every column with its spec or the reason it cannot be exported (the type report). */
+export async function inspectMyRelation(
+  connection: mysql.Connection,
+  relation: SourceRelation,
+  overrides: readonly ColumnOverride[],
+): Promise<readonly ColumnOutcome[]> {
+  return columnOutcomes(await describedColumns(connection, relation), overrides);
+}
+
+async function describedColumns(
+  connection: mysql.Connection,
+  relation: SourceRelation,
+): Promise<DescribedColumn[]> {
   const fields = await fieldsOf(connection, `SELECT * FROM ${relationSql(relation)} LIMIT 0`);
   const origins = await originsOf(connection, relation, fields);
   const declared = await declaredColumns(connection, origins);
-  const described = fields.map((packet, i): DescribedColumn => {
+  return fields.map((packet, i): DescribedColumn => {
     const field = toField(packet);
     const known = declared.get(originKey(origins[i]!));
     return {
@@ -32,9 +50,6 @@ export async function describeMyRelation(
       mapped: known?.json ? { type: { kind: 'json' } } : mapMyField(field),
       decimalOverridable: field.columnType === MY.NEWDECIMAL || field.columnType === MY.DECIMAL,
     };
-  });
-  return columnSpecs(described, overrides, {
-    hint: 'add a `columns:` override per column (e.g. `shape: text` for a GEOMETRY column as WKT text)',
   });
 }
 

@@ -11,12 +11,21 @@ import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import { reportAltered } from '../override-converter.js';
 import { relationLabel } from '../relation-label.js';
-import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import type { ColumnOutcome, ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import type { SourceDiagnostics } from '../source-diagnostics.js';
 import { planningProbes, type SourceProbes } from '../source-probes.js';
 import { throttle } from '../throttle.js';
 import { MyBatchDecoder } from './my-batch-decoder.js';
 import { connectMySql, type MyConnectionSpec } from './my-connect.js';
-import { describeMyRelation } from './my-describe.js';
+import { describeMyRelation, inspectMyRelation } from './my-describe.js';
+import {
+  myExplain,
+  myFirstStatement,
+  myLeadingIndexOf,
+  myRelationStats,
+  mySample,
+  myServerFacts,
+} from './my-diagnostics.js';
 import { translateMyError } from './my-errors.js';
 import { readMyTableFacts } from './my-facts.js';
 import { canLeadKeyset, readMyKeysetPages } from './my-keyset-reader.js';
@@ -62,6 +71,22 @@ export class MySqlSource implements Source {
     freeConnections: () => myFreeConnections(this.#connection),
   });
 
+  readonly diagnostics: SourceDiagnostics = {
+    server: () => this.#plan('reading server facts', () => myServerFacts(this.#connection, this.flavor)),
+    explainRead: (spec, pageRows) =>
+      this.#plan(`explaining the read of ${relationLabel(spec.relation)}`, () =>
+        myExplain(this.#connection, myFirstStatement(spec, pageRows)),
+      ),
+    stats: (relation) =>
+      this.#plan(`reading statistics of ${relationLabel(relation)}`, () => myRelationStats(this.#connection, relation)),
+    leadingIndex: (relation, column) =>
+      this.#plan(`reading the indexes of ${relationLabel(relation)}`, () =>
+        myLeadingIndexOf(this.#connection, relation, column),
+      ),
+    sample: (relation, columns, limit) =>
+      this.#plan(`sampling ${relationLabel(relation)}`, () => mySample(this.#connection, relation, columns, limit)),
+  };
+
   private constructor(connection: mysql.Connection, target: string, spec: MyConnectionSpec, flavor: Flavor) {
     this.#connection = connection;
     this.#target = target;
@@ -94,6 +119,15 @@ export class MySqlSource implements Source {
   ): Promise<readonly ColumnSpec[]> {
     return this.#plan(`describing ${relationLabel(relation)}`, () =>
       describeMyRelation(this.#connection, relation, overrides),
+    );
+  }
+
+  async inspectColumns(
+    relation: SourceRelation,
+    overrides: readonly ColumnOverride[],
+  ): Promise<readonly ColumnOutcome[]> {
+    return this.#plan(`describing ${relationLabel(relation)}`, () =>
+      inspectMyRelation(this.#connection, relation, overrides),
     );
   }
 

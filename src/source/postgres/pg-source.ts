@@ -8,13 +8,23 @@ import type { ReadSpec, SourceRelation, TableFacts } from '../../contracts/run-p
 import type { Batch } from '../../types/column-data.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
 import { relationLabel } from '../relation-label.js';
-import type { ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import type { ColumnOutcome, ColumnOverride, ReadBudget, ReadOptions, Source } from '../source.js';
+import type { SourceDiagnostics } from '../source-diagnostics.js';
 import { planningProbes, type SourceProbes } from '../source-probes.js';
 import { throttle } from '../throttle.js';
 import { connectPostgres, type PgConnectionSpec } from './pg-connect.js';
 import { readWithCursor } from './pg-cursor-reader.js';
-import { describeRelation } from './pg-describe.js';
+import { describeRelation, inspectRelation } from './pg-describe.js';
 import { translatePgError } from './pg-errors.js';
+import {
+  pgBackendPid,
+  pgExplain,
+  pgFirstStatement,
+  pgLeadingIndex,
+  pgRelationStats,
+  pgSample,
+  pgServerFacts,
+} from './pg-diagnostics.js';
 import { readTableFacts } from './pg-facts.js';
 import { readKeysetPages } from './pg-keyset-reader.js';
 import {
@@ -61,6 +71,29 @@ export class PostgresSource implements Source {
     freeConnections: () => pgFreeConnections(this.#client),
   });
 
+  readonly diagnostics: SourceDiagnostics = {
+    server: async () => {
+      // Two transactions: a transaction pooler would hand them different backends.
+      const first = await this.#plan('reading the backend pid', () => pgBackendPid(this.#client));
+      return this.#plan('reading server settings', () => pgServerFacts(this.#client, first));
+    },
+    explainRead: async (spec, pageRows) => {
+      const server = await this.#plan('reading work_mem', () => pgServerFacts(this.#client, -1));
+      const statement = pgFirstStatement(spec, pageRows);
+      return this.#plan(`explaining the read of ${relationLabel(spec.relation)}`, () =>
+        pgExplain(this.#client, statement, server.workMemBytes ?? 4 * 1024 * 1024),
+      );
+    },
+    stats: (relation) =>
+      this.#plan(`reading statistics of ${relationLabel(relation)}`, () => pgRelationStats(this.#client, relation)),
+    leadingIndex: (relation, column) =>
+      this.#plan(`reading the indexes of ${relationLabel(relation)}`, () =>
+        pgLeadingIndex(this.#client, relation, column),
+      ),
+    sample: (relation, columns, limit) =>
+      this.#plan(`sampling ${relationLabel(relation)}`, () => pgSample(this.#client, relation, columns, limit)),
+  };
+
   private constructor(client: pg.Client, target: string, spec: PgConnectionSpec) {
     this.#client = client;
     this.#target = target;
@@ -84,6 +117,15 @@ export class PostgresSource implements Source {
   ): Promise<readonly ColumnSpec[]> {
     return this.#plan(`describing ${relationLabel(relation)}`, () =>
       describeRelation(this.#client, relation, overrides),
+    );
+  }
+
+  async inspectColumns(
+    relation: SourceRelation,
+    overrides: readonly ColumnOverride[],
+  ): Promise<readonly ColumnOutcome[]> {
+    return this.#plan(`describing ${relationLabel(relation)}`, () =>
+      inspectRelation(this.#client, relation, overrides),
     );
   }
 
