@@ -73,6 +73,11 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .option('--json', 'one JSON object per export on stdout (implies --type-report)', false)
     .option('--target <warehouse>', 'add the target type: duckdb, bigquery, snowflake, clickhouse')
     .option('--strict', 'exit 1 when a column is lossy or unsupported', false)
+    .option(
+      '--sample <rows>',
+      'read this many rows (one LIMIT statement) to measure the real row width',
+      positiveInt,
+    )
     .action(async (flags) => setExit(await (await import('./commands/check.js')).checkCommand(flags, io())));
 
   program

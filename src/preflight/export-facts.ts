@@ -9,8 +9,8 @@ import type { ExportPlan } from '../contracts/run-plan.js';
 import { buildExportPlan } from '../plan/build-plan.js';
 import { collectFacts } from '../plan/collect-facts.js';
 import { planMode } from '../plan/plan-mode.js';
-import type { PlanFacts, RelationStats, SampleFacts } from '../source/source-diagnostics.js';
 import type { Source } from '../source/source.js';
+import type { PlanFacts, RelationStats, SampleFacts } from '../source/source-diagnostics.js';
 import type { StateStore } from '../state/state.js';
 import { type Diagnostic, diagnostic } from './diagnostic.js';
 
@@ -43,13 +43,24 @@ export async function gatherExportFacts(
   let planWarnings: readonly string[];
   try {
     const facts = await collectFacts(ctx.source, config);
-    const mode = await planMode(config, { ...facts, source: ctx.source, state: ctx.state, now: ctx.now, resume: false });
+    const mode = await planMode(config, {
+      ...facts,
+      source: ctx.source,
+      state: ctx.state,
+      now: ctx.now,
+      resume: false,
+    });
     plan = buildExportPlan(config, { ...facts, mode }, ctx.source.engine, ctx.now);
     planWarnings = mode.warnings;
   } catch (error) {
     if (!isRivetError(error)) throw error;
     return {
-      refused: diagnostic('RIVET_CHECK_PLAN_REFUSED', 'error', `[${error.code}] ${error.message}`, error.hint),
+      refused: diagnostic(
+        'RIVET_CHECK_PLAN_REFUSED',
+        'error',
+        `[${error.code}] ${error.message}`,
+        error.hint,
+      ),
     };
   }
   const { diagnostics } = ctx.source;
@@ -57,10 +68,16 @@ export async function gatherExportFacts(
   const stats = await diagnostics.stats(relation);
   const column = readColumnOf(plan);
   const readColumn =
-    column === undefined ? undefined : { name: column, index: await diagnostics.leadingIndex(relation, column) };
-  const firstStatement = await diagnostics.explainRead(firstUnit(plan), EXPLAIN_PAGE_ROWS).catch(() => undefined);
+    column === undefined
+      ? undefined
+      : { name: column, index: await diagnostics.leadingIndex(relation, column) };
+  const firstStatement = await diagnostics
+    .explainRead(firstUnit(plan), EXPLAIN_PAGE_ROWS)
+    .catch(() => undefined);
   const sample =
-    ctx.sampleRows === undefined ? undefined : await diagnostics.sample(relation, plan.read.columns, ctx.sampleRows);
+    ctx.sampleRows === undefined
+      ? undefined
+      : await diagnostics.sample(relation, plan.read.columns, ctx.sampleRows);
   return { facts: { plan, planWarnings, stats, readColumn, firstStatement, sample } };
 }
 

@@ -32,22 +32,36 @@ const MiB = 1024 * 1024;
 const SCAN_BYTES_PER_SECOND = 50 * MiB;
 
 export function judgeExport(config: ExportConfig, facts: ExportFacts, server: ServerFacts): Judgement {
-  const { plan, stats, sample } = facts;
+  const { plan, stats } = facts;
+  // An empty sample measures nothing.
+  const sample = facts.sample !== undefined && facts.sample.rows > 0 ? facts.sample : undefined;
   const rows = stats.rows ?? facts.firstStatement?.estimatedRows;
   const avgRowBytes = sample?.avgRowBytes ?? stats.avgRowBytes ?? facts.firstStatement?.estimatedWidth;
   const keyChunks = plan.mode.kind === 'chunked' && plan.mode.description.startsWith('key(');
   const fullByKey = plan.mode.kind === 'full' && plan.read.strategy.kind === 'keyset';
   const indexed = keyChunks || fullByKey || facts.readColumn?.index !== undefined;
   const configuredParallel = config.mode.kind === 'chunked' ? config.mode.parallel : 1;
-  const input = { indexed, hasCursor: plan.mode.kind === 'incremental', rows, avgRowBytes, parallel: configuredParallel };
+  const input = {
+    indexed,
+    hasCursor: plan.mode.kind === 'incremental',
+    rows,
+    avgRowBytes,
+    parallel: configuredParallel,
+  };
   const mode = plan.mode.kind !== 'chunked' ? 'other' : keyChunks ? 'chunked-key' : 'chunked';
   return {
     verdict: verdictOf(input),
     rows,
     avgRowBytes,
     indexed,
-    profile: { configured: config.tuning.profile, recommended: recommendedProfile(indexed, rows, configuredParallel) },
-    parallel: { configured: configuredParallel, recommended: recommendedParallel(mode, indexed, rows, configuredParallel) },
+    profile: {
+      configured: config.tuning.profile,
+      recommended: recommendedProfile(indexed, rows, configuredParallel),
+    },
+    parallel: {
+      configured: configuredParallel,
+      recommended: recommendedParallel(mode, indexed, rows, configuredParallel),
+    },
     peakMb: predictedPeakMb(avgRowBytes, configuredParallel),
     diagnostics: [
       ...indexFindings(facts, indexed, rows),
@@ -97,6 +111,7 @@ function planFindings(
 ): Diagnostic[] {
   const first = facts.firstStatement;
   if (first === undefined) return [];
+  const paged = facts.plan.read.strategy.kind === 'keyset';
   const found: Diagnostic[] = [];
   if (first.fullScans.length > 0 && (rows ?? 0) >= 100_000) {
     found.push(
@@ -117,13 +132,17 @@ function planFindings(
         'index the ordering column, or lower batch_size_memory_mb so pages stay small',
       ),
     );
-  } else if (first.sorts) {
+  } else if (first.sorts && (paged ? (rows ?? 0) >= 100_000 : true)) {
     found.push(
       diagnostic(
         'RIVET_CHECK_SORT',
         'medium',
-        'the first statement sorts its rows (EXPLAIN): each page pays the sort',
-        'an index on the ordering column lets pages be read in order',
+        paged
+          ? 'each page sorts its rows (EXPLAIN): the key index is not used for the order'
+          : 'the statement sorts all its rows before returning the first (EXPLAIN)',
+        paged
+          ? 'an index on the key columns lets pages be read in order'
+          : 'order by an indexed column, or drop the ORDER BY from the query',
       ),
     );
   }
@@ -231,7 +250,20 @@ function statementFindings(
 ): Diagnostic[] {
   const unbounded = facts.plan.sourceEngine === 'mysql' && facts.plan.read.strategy.kind === 'scan';
   if (!unbounded) return [];
-  const seconds = rows === undefined || avgRowBytes === undefined ? undefined : (rows * avgRowBytes) / SCAN_BYTES_PER_SECOND;
+  if (!config.readPolicy.allowUnboundedRead) {
+    return [
+      diagnostic(
+        'RIVET_CHECK_PLAN_REFUSED',
+        'error',
+        '[RIVET_SOURCE_NO_KEY] MySQL has no key to page this export on; `rivet run` refuses the single long statement it would take',
+        'add a primary key or a unique index on NOT NULL columns, or set `allow_unbounded_read: true` to accept the long statement',
+      ),
+    ];
+  }
+  const seconds =
+    rows === undefined || avgRowBytes === undefined
+      ? undefined
+      : (rows * avgRowBytes) / SCAN_BYTES_PER_SECOND;
   const found = [
     diagnostic(
       'RIVET_CHECK_UNBOUNDED_READ',
@@ -240,7 +272,9 @@ function statementFindings(
       'give the table a primary key or a unique NOT NULL index, or export the table instead of a query',
     ),
   ];
-  const limits = [server.statementTimeoutMs, config.tuning.statementTimeoutMs].filter((ms): ms is number => (ms ?? 0) > 0);
+  const limits = [server.statementTimeoutMs, config.tuning.statementTimeoutMs].filter(
+    (ms): ms is number => (ms ?? 0) > 0,
+  );
   const limit = limits.length === 0 ? undefined : Math.min(...limits);
   if (seconds !== undefined && limit !== undefined && seconds * 1000 > limit) {
     found.push(

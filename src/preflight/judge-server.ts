@@ -47,6 +47,8 @@ function replicaFinding(server: ServerFacts): Diagnostic {
     'RIVET_CHECK_REPLICA',
     'info',
     'reading a replica (good: the primary is not touched)',
-    feedback === 'on' ? 'hot_standby_feedback is on: long statements hold back vacuum on the primary' : undefined,
+    feedback === 'on'
+      ? 'hot_standby_feedback is on: long statements hold back vacuum on the primary'
+      : undefined,
   );
 }

@@ -215,7 +215,8 @@ class ParquetWriter implements FormatWriter {
 /** One encoder batch per `unit` rows, through a single IPC stream. */
 function toWasmBatches(record: arrow.RecordBatch, unit: number): pw.RecordBatch[] {
   const units: arrow.RecordBatch[] = [];
-  for (let at = 0; at < record.numRows; at += unit) units.push(record.slice(at, Math.min(record.numRows, at + unit)));
+  for (let at = 0; at < record.numRows; at += unit)
+    units.push(record.slice(at, Math.min(record.numRows, at + unit)));
   const ipc = arrow.tableToIPC(new arrow.Table(units), 'stream');
   const table = pw.Table.fromIPCStream(ipc);
   // The batches hold their own references; freeing the table now keeps WASM memory flat.

@@ -19,7 +19,11 @@ const num = (v: unknown): number | undefined => {
   return v === null || v === undefined || Number.isNaN(n) ? undefined : n;
 };
 
-async function status(connection: mysql.Connection, scope: 'GLOBAL' | 'SESSION', name: string): Promise<string> {
+async function status(
+  connection: mysql.Connection,
+  scope: 'GLOBAL' | 'SESSION',
+  name: string,
+): Promise<string> {
   const rows = await metaQuery<{ Value: unknown }>(connection, `SHOW ${scope} STATUS LIKE ?`, [name]);
   return String(rows[0]?.Value ?? '');
 }
@@ -62,7 +66,15 @@ export async function myServerFacts(connection: mysql.Connection, flavor: Flavor
 /** The statement a read starts with: the first keyset page, or the single SELECT. */
 export function myFirstStatement(spec: ReadSpec, pageRows: number): MyStatement {
   return spec.strategy.kind === 'keyset'
-    ? keysetPage(spec.relation, spec.columns, spec.strategy.key, spec.strategy.index, undefined, pageRows, spec.window)
+    ? keysetPage(
+        spec.relation,
+        spec.columns,
+        spec.strategy.key,
+        spec.strategy.index,
+        undefined,
+        pageRows,
+        spec.window,
+      )
     : selectSql(spec.relation, spec.columns, spec.window);
 }
 
@@ -103,7 +115,10 @@ function tableWhere(relation: Extract<SourceRelation, { kind: 'table' }>): { sql
     : { sql: 'TABLE_SCHEMA = ? AND TABLE_NAME = ?', values: [relation.schema, relation.name] };
 }
 
-export async function myRelationStats(connection: mysql.Connection, relation: SourceRelation): Promise<RelationStats> {
+export async function myRelationStats(
+  connection: mysql.Connection,
+  relation: SourceRelation,
+): Promise<RelationStats> {
   if (relation.kind !== 'table') return { rows: undefined, avgRowBytes: undefined };
   const where = tableWhere(relation);
   const [row] = await metaQuery(

@@ -78,13 +78,17 @@ export class MySqlSource implements Source {
         myExplain(this.#connection, myFirstStatement(spec, pageRows)),
       ),
     stats: (relation) =>
-      this.#plan(`reading statistics of ${relationLabel(relation)}`, () => myRelationStats(this.#connection, relation)),
+      this.#plan(`reading statistics of ${relationLabel(relation)}`, () =>
+        myRelationStats(this.#connection, relation),
+      ),
     leadingIndex: (relation, column) =>
       this.#plan(`reading the indexes of ${relationLabel(relation)}`, () =>
         myLeadingIndexOf(this.#connection, relation, column),
       ),
     sample: (relation, columns, limit) =>
-      this.#plan(`sampling ${relationLabel(relation)}`, () => mySample(this.#connection, relation, columns, limit)),
+      this.#plan(`sampling ${relationLabel(relation)}`, () =>
+        mySample(this.#connection, relation, columns, limit),
+      ),
   };
 
   private constructor(connection: mysql.Connection, target: string, spec: MyConnectionSpec, flavor: Flavor) {

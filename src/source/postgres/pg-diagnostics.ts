@@ -2,7 +2,7 @@
  * Layer: source/postgres. The read-only questions of `check` and `doctor`: server facts
  * from pg_settings (the session's defaults, not the planning transaction's own limits),
  * EXPLAIN (FORMAT JSON) of the statement a read would start with, catalog statistics,
- * leading indexes, and a LIMIT sample measured with pg_column_size.
+ * leading indexes, and a LIMIT sample measured by its text size (uncompressed, as Rivet holds it).
  */
 import type pg from 'pg';
 import type { ReadSpec, SourceRelation } from '../../contracts/run-plan.js';
@@ -17,8 +17,14 @@ async function rows(client: pg.Client, text: string, values: unknown[] = []): Pr
 }
 
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+/** The source's connection returns raw text (`t`/`f`), not parsed booleans. */
+const bool = (v: unknown): boolean | undefined =>
+  v === null || v === undefined ? undefined : v === true || v === 't';
 
-export async function pgServerFacts(client: pg.Client, pidOfAnotherTransaction: number): Promise<ServerFacts> {
+export async function pgServerFacts(
+  client: pg.Client,
+  pidOfAnotherTransaction: number,
+): Promise<ServerFacts> {
   const settings = new Map(
     (
       await rows(
@@ -37,13 +43,14 @@ export async function pgServerFacts(client: pg.Client, pidOfAnotherTransaction: 
   const max = num(settings.get('max_connections'));
   const reserved = num(settings.get('superuser_reserved_connections')) ?? 0;
   const inUse = num(facts?.in_use);
-  const replica = facts?.replica === true;
+  const replica = bool(facts?.replica) === true;
   return {
     product: `PostgreSQL ${settings.get('server_version') ?? '?'}`,
     versionNumber: num(settings.get('server_version_num')) ?? 0,
     maxConnections: max,
     connectionsInUse: inUse,
-    freeConnections: max === undefined || inUse === undefined ? undefined : Math.max(0, max - reserved - inUse),
+    freeConnections:
+      max === undefined || inUse === undefined ? undefined : Math.max(0, max - reserved - inUse),
     // A transaction pooler hands each transaction to whichever backend is free.
     pooler:
       num(facts?.pid) === pidOfAnotherTransaction
@@ -56,7 +63,7 @@ export async function pgServerFacts(client: pg.Client, pidOfAnotherTransaction: 
           max_standby_streaming_delay: `${settings.get('max_standby_streaming_delay') ?? '?'} ms`,
         }
       : {},
-    tls: typeof facts?.ssl === 'boolean' ? facts.ssl : undefined,
+    tls: bool(facts?.ssl),
     statementTimeoutMs: num(settings.get('statement_timeout')),
     workMemBytes: (num(settings.get('work_mem')) ?? 4096) * 1024,
   };
@@ -71,15 +78,23 @@ export async function pgBackendPid(client: pg.Client): Promise<number> {
 export function pgFirstStatement(spec: ReadSpec, pageRows: number): string {
   const keyed = spec.strategy.kind === 'keyset' ? spec.strategy.key : undefined;
   const window = spec.window;
-  const onKey = window === undefined || (window.columns.length === 1 && window.columns[0] === keyed?.[0]?.name);
+  const onKey =
+    window === undefined || (window.columns.length === 1 && window.columns[0] === keyed?.[0]?.name);
   return keyed !== undefined && onKey
     ? keysetPageSql(spec.relation, spec.columns, keyed, undefined, pageRows, window)
     : selectSql(spec.relation, spec.columns, window);
 }
 
-export async function pgExplain(client: pg.Client, statement: string, workMemBytes: number): Promise<PlanFacts> {
+export async function pgExplain(
+  client: pg.Client,
+  statement: string,
+  workMemBytes: number,
+): Promise<PlanFacts> {
   const [row] = await rows(client, `EXPLAIN (FORMAT JSON) ${statement}`);
-  const plan = (row?.['QUERY PLAN'] as { Plan: PlanNode }[] | undefined)?.[0]?.Plan;
+  // The connection hands json over as text (no driver parsers on the read path).
+  const raw = row?.['QUERY PLAN'];
+  const plan = ((typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[] | undefined)?.[0]
+    ?.Plan;
   return planFacts(plan, statement, workMemBytes);
 }
 
@@ -169,7 +184,7 @@ export async function pgSample(
   const inner = `${selectSql(relation, columns)} LIMIT ${Math.max(1, Math.floor(limit))}`;
   const [row] = await rows(
     client,
-    `SELECT count(*)::int AS n, coalesce(avg(pg_column_size(t.*)), 0)::float8 AS width FROM (${inner}) t`,
+    `SELECT count(*)::int AS n, coalesce(avg(octet_length(t.*::text)), 0)::float8 AS width FROM (${inner}) t`,
   );
   return { rows: Number(row?.n ?? 0), avgRowBytes: Math.round(Number(row?.width ?? 0)) };
 }

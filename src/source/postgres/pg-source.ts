@@ -15,7 +15,6 @@ import { throttle } from '../throttle.js';
 import { connectPostgres, type PgConnectionSpec } from './pg-connect.js';
 import { readWithCursor } from './pg-cursor-reader.js';
 import { describeRelation, inspectRelation } from './pg-describe.js';
-import { translatePgError } from './pg-errors.js';
 import {
   pgBackendPid,
   pgExplain,
@@ -25,6 +24,7 @@ import {
   pgSample,
   pgServerFacts,
 } from './pg-diagnostics.js';
+import { translatePgError } from './pg-errors.js';
 import { readTableFacts } from './pg-facts.js';
 import { readKeysetPages } from './pg-keyset-reader.js';
 import {
@@ -85,13 +85,17 @@ export class PostgresSource implements Source {
       );
     },
     stats: (relation) =>
-      this.#plan(`reading statistics of ${relationLabel(relation)}`, () => pgRelationStats(this.#client, relation)),
+      this.#plan(`reading statistics of ${relationLabel(relation)}`, () =>
+        pgRelationStats(this.#client, relation),
+      ),
     leadingIndex: (relation, column) =>
       this.#plan(`reading the indexes of ${relationLabel(relation)}`, () =>
         pgLeadingIndex(this.#client, relation, column),
       ),
     sample: (relation, columns, limit) =>
-      this.#plan(`sampling ${relationLabel(relation)}`, () => pgSample(this.#client, relation, columns, limit)),
+      this.#plan(`sampling ${relationLabel(relation)}`, () =>
+        pgSample(this.#client, relation, columns, limit),
+      ),
   };
 
   private constructor(client: pg.Client, target: string, spec: PgConnectionSpec) {
