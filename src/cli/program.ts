@@ -81,6 +81,18 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .action(async (flags) => setExit(await (await import('./commands/check.js')).checkCommand(flags, io())));
 
   program
+    .command('doctor')
+    .description(
+      'can this config run? source auth and version, SELECT on each relation, destination and state probes',
+    )
+    .addOption(configOption())
+    .addOption(paramOption())
+    .option('--json', 'one JSON object on stdout', false)
+    .action(async (flags) =>
+      setExit(await (await import('./commands/doctor.js')).doctorCommand(flags, io())),
+    );
+
+  program
     .command('demo')
     .description('run a real extraction from an embedded PostgreSQL (no server needed)')
     .option('--dir <path>', 'where to put the demo config, state and output', 'rivet-demo')
