@@ -93,6 +93,23 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     );
 
   program
+    .command('init')
+    .description('write a commented rivet.yaml from a live database catalog')
+    .option('--source-env <var>', 'env var holding the source URL (the file names the var, never the URL)')
+    .option('--source <url>', 'the source URL itself (the file then reads DATABASE_URL)')
+    .option('--schema <name>', "schema (PostgreSQL, default public) or database (MySQL, default the URL's)")
+    .addOption(
+      new Option('--table <name>', 'only this table or view (repeatable; wins over filters)').argParser(
+        collect,
+      ),
+    )
+    .addOption(new Option('--include <glob>', 'only tables matching (repeatable)').argParser(collect))
+    .addOption(new Option('--exclude <glob>', 'leave out tables matching (repeatable)').argParser(collect))
+    .option('-o, --output <path>', 'write the config here instead of stdout')
+    .option('--force', 'overwrite --output if it exists', false)
+    .action(async (flags) => setExit(await (await import('./commands/init.js')).initCommand(flags, io())));
+
+  program
     .command('demo')
     .description('run a real extraction from an embedded PostgreSQL (no server needed)')
     .option('--dir <path>', 'where to put the demo config, state and output', 'rivet-demo')

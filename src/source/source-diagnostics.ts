@@ -57,7 +57,15 @@ export interface SampleFacts {
   readonly avgRowBytes: number;
 }
 
+export interface ListedRelation {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: 'table' | 'view';
+}
+
 export interface SourceDiagnostics {
+  /** Tables and views of a schema (default: PostgreSQL `public`, MySQL the connection's database). */
+  listRelations(schema: string | undefined): Promise<readonly ListedRelation[]>;
   server(): Promise<ServerFacts>;
   /** EXPLAIN (never ANALYZE) of the first statement a read of `spec` would run. */
   explainRead(spec: ReadSpec, pageRows: number): Promise<PlanFacts>;

@@ -153,6 +153,7 @@ export function testPlan(
 
 /** The scripted source is not asked preflight questions. */
 const unavailableDiagnostics: Source['diagnostics'] = {
+  listRelations: () => Promise.reject(new Error('not available')),
   server: () => Promise.reject(new Error('not available')),
   explainRead: () => Promise.reject(new Error('not available')),
   stats: () => Promise.reject(new Error('not available')),

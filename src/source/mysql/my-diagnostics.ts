@@ -8,7 +8,13 @@
 import type mysql from 'mysql2';
 import type { ReadSpec, SourceRelation } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
-import type { PlanFacts, RelationStats, SampleFacts, ServerFacts } from '../source-diagnostics.js';
+import type {
+  ListedRelation,
+  PlanFacts,
+  RelationStats,
+  SampleFacts,
+  ServerFacts,
+} from '../source-diagnostics.js';
 import { byIndex, usableIndexParts } from './my-index-parts.js';
 import { metaQuery } from './my-query.js';
 import type { Flavor } from './my-session.js';
@@ -157,4 +163,22 @@ export async function mySample(
     `SELECT COUNT(*) AS n, COALESCE(AVG(${width}), 0) AS w FROM (SELECT ${names.join(', ') || '1'} FROM ${relationSql(relation)} LIMIT ${Math.max(1, Math.floor(limit))}) AS _rivet_sample`,
   );
   return { rows: Number(row?.n ?? 0), avgRowBytes: Math.round(Number(row?.w ?? 0)) };
+}
+
+export async function myListRelations(
+  connection: mysql.Connection,
+  schema: string | undefined,
+): Promise<ListedRelation[]> {
+  const found = await metaQuery(
+    connection,
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, TABLE_TYPE AS t FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND TABLE_TYPE IN ('BASE TABLE', 'VIEW')
+      ORDER BY TABLE_NAME`,
+    schema === undefined ? [] : [schema],
+  );
+  return found.map((r) => ({
+    schema: String(r.s),
+    name: String(r.n),
+    kind: r.t === 'VIEW' ? 'view' : 'table',
+  }));
 }

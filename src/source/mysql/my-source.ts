@@ -22,6 +22,7 @@ import {
   myExplain,
   myFirstStatement,
   myLeadingIndexOf,
+  myListRelations,
   myRelationStats,
   mySample,
   myServerFacts,
@@ -72,6 +73,10 @@ export class MySqlSource implements Source {
   });
 
   readonly diagnostics: SourceDiagnostics = {
+    listRelations: (schema) =>
+      this.#plan(`listing the relations of ${schema ?? 'the database'}`, () =>
+        myListRelations(this.#connection, schema),
+      ),
     server: () => this.#plan('reading server facts', () => myServerFacts(this.#connection, this.flavor)),
     explainRead: (spec, pageRows) =>
       this.#plan(`explaining the read of ${relationLabel(spec.relation)}`, () =>

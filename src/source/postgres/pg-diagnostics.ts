@@ -7,7 +7,13 @@
 import type pg from 'pg';
 import type { ReadSpec, SourceRelation } from '../../contracts/run-plan.js';
 import type { ColumnSpec } from '../../types/rivet-type.js';
-import type { PlanFacts, RelationStats, SampleFacts, ServerFacts } from '../source-diagnostics.js';
+import type {
+  ListedRelation,
+  PlanFacts,
+  RelationStats,
+  SampleFacts,
+  ServerFacts,
+} from '../source-diagnostics.js';
 import { escapeLiteral, keysetPageSql, relationSql, selectSql } from './pg-sql.js';
 
 type Row = Record<string, unknown>;
@@ -187,4 +193,21 @@ export async function pgSample(
     `SELECT count(*)::int AS n, coalesce(avg(octet_length(t.*::text)), 0)::float8 AS width FROM (${inner}) t`,
   );
   return { rows: Number(row?.n ?? 0), avgRowBytes: Math.round(Number(row?.width ?? 0)) };
+}
+
+export async function pgListRelations(
+  client: pg.Client,
+  schema: string | undefined,
+): Promise<ListedRelation[]> {
+  const found = await rows(
+    client,
+    `SELECT table_schema AS s, table_name AS n, table_type AS t FROM information_schema.tables
+      WHERE table_schema = $1 AND table_type IN ('BASE TABLE', 'VIEW') ORDER BY table_name`,
+    [schema ?? 'public'],
+  );
+  return found.map((r) => ({
+    schema: String(r.s),
+    name: String(r.n),
+    kind: r.t === 'VIEW' ? 'view' : 'table',
+  }));
 }

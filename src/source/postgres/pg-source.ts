@@ -20,6 +20,7 @@ import {
   pgExplain,
   pgFirstStatement,
   pgLeadingIndex,
+  pgListRelations,
   pgRelationStats,
   pgSample,
   pgServerFacts,
@@ -72,6 +73,10 @@ export class PostgresSource implements Source {
   });
 
   readonly diagnostics: SourceDiagnostics = {
+    listRelations: (schema) =>
+      this.#plan(`listing the relations of schema ${schema ?? 'public'}`, () =>
+        pgListRelations(this.#client, schema),
+      ),
     server: async () => {
       // Two transactions: a transaction pooler would hand them different backends.
       const first = await this.#plan('reading the backend pid', () => pgBackendPid(this.#client));
