@@ -50,9 +50,13 @@ export function initConfig(
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-/** Why a listed relation is not turned into an export, or undefined to keep it. */
-export function exclusionReason(name: string): string | undefined {
-  if (!IDENTIFIER.test(name)) return 'the name needs quoting; export it with a `query:` instead';
+/**
+ * Why a listed relation is not turned into an export, or undefined to keep it. PostgreSQL
+ * folds a `table:` name to lower case, so a mixed-case name needs quoting there.
+ */
+export function exclusionReason(name: string, engine: 'postgres' | 'mysql'): string | undefined {
+  const plain = engine === 'postgres' ? /^[a-z_][a-z0-9_]*$/.test(name) : IDENTIFIER.test(name);
+  if (!plain) return 'the name needs quoting; export it with a `query:` instead';
   if (/^(tmp|temp|test|bak|backup|old|scratch)_|_(tmp|temp|test|bak|backup|old|copy)$|^_/i.test(name)) {
     return 'looks temporary, test or backup data';
   }
@@ -66,7 +70,7 @@ function exportLines(p: TableProfile, options: InitOptions): string[] {
   body.push('    format: parquet', '    destination:', '      type: local', `      path: ./output/${name}`);
   if (p.overrides.length > 0) {
     body.push('    columns:');
-    for (const o of p.overrides) body.push(`      ${o.column}: ${o.type}  # ${o.why}`);
+    for (const o of p.overrides) body.push(`      ${yamlKey(o.column)}: ${o.type}  # ${o.why}`);
   }
   return [...head, ...body];
 }
@@ -122,6 +126,11 @@ function chunkLines(p: TableProfile, rows: number, key: { column: string; intege
 function noKeyLines(p: TableProfile, options: InitOptions): string[] {
   if (p.key !== undefined || options.engine !== 'mysql') return [];
   return ['    allow_unbounded_read: true  # REVIEW: no unique key; MySQL reads it in one long statement'];
+}
+
+/** A column name as a YAML key: quoted unless it is a plain identifier. */
+function yamlKey(name: string): string {
+  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
 /** The smallest 1, 2 or 5 × 10^k not below `value`. */

@@ -135,8 +135,19 @@ function applyOverride(column: DescribedColumn, override: ColumnOverride): Colum
   const verdict = conversionFidelity(from, to);
   const refused = refusal(verdict, override, sourceType);
   if (refused !== undefined) return `columns.${name}: ${refused}`;
-  if (verdict.fidelity === 'exact')
-    return { name, type: to, sourceType, override: spelled, fidelity: verdict };
+  if (verdict.fidelity === 'exact' && 'type' in column.mapped) {
+    // The column's own reading (e.g. WKB through ST_AsBinary) stays: only the type was restated.
+    const { readAsText, readAsWkb } = column.mapped;
+    const reading = { ...(readAsText && { readAsText: true }), ...(readAsWkb && { readAsWkb: true }) };
+    return {
+      name,
+      type: to,
+      sourceType,
+      override: spelled,
+      ...reading,
+      fidelity: column.mapped.fidelity ?? verdict,
+    };
+  }
   // Binary values arrive as raw bytes (no text form to parse), which only a UUID reads.
   const input = from.kind === 'binary' && to.kind === 'uuid' ? 'bytes' : 'text';
   const convert = { from, input, lossy: verdict.fidelity === 'lossy' } as const;

@@ -37,6 +37,9 @@ export interface ConvertContext {
 /** Appends one non-NULL value given as the source's text. */
 export type TextConverter = (text: string) => void;
 
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
 const INT_RANGE = {
   int16: [-32768n, 32767n],
   int32: [-2147483648n, 2147483647n],
@@ -70,7 +73,9 @@ export function textConverter(to: RivetType, builder: ColumnBuilder, ctx: Conver
         const micros = instant(text, to, ctx);
         if (micros === undefined) return; // a zero date: onZeroDate appended NULL
         const days = daysOfMicros(micros);
-        if (days.altered) ctx.onAltered();
+        // A time of day (or an offset) would be dropped: refused unless the override is lossy.
+        if (days.altered) rounded(ctx, to, text);
+        if (days.value < INT32_MIN || days.value > INT32_MAX) fail(ctx, to, text, 'out of the date range');
         b.append(days.value);
       };
     }
@@ -78,7 +83,10 @@ export function textConverter(to: RivetType, builder: ColumnBuilder, ctx: Conver
       const b = builder as Int64Builder;
       return (text) => {
         const micros = instant(text, to, ctx);
-        if (micros !== undefined) b.appendBigInt(micros); // else onZeroDate appended NULL
+        if (micros === undefined) return; // a zero date: onZeroDate appended NULL
+        if (micros < INT_RANGE.int64[0] || micros > INT_RANGE.int64[1])
+          fail(ctx, to, text, 'out of the timestamp range');
+        b.appendBigInt(micros);
       };
     }
     case 'uuid': {
@@ -151,17 +159,33 @@ function floatConverter(
     const lower = text.trim().toLowerCase();
     let value = special[lower];
     if (value === undefined) {
-      if (scaledInteger(text, 0) === undefined) fail(ctx, to, text, 'not a number');
+      const exact = scaledInteger(text, 0);
+      if (exact === undefined) fail(ctx, to, text, 'not a number');
       value = Number(text);
+      // 1e400 is not infinity, and 1e-400 is not zero: the float cannot hold them.
+      if (!Number.isFinite(value)) fail(ctx, to, text, `out of ${to.kind} range`);
+      if (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, ''))) rounded(ctx, to, text);
     }
     // A float4 source prints its shortest float4 form; read back as float4 it is the same value.
     if (ctx.from.kind === 'float32') value = Math.fround(value);
     if (ctx.from.kind === 'int64' && Number.isFinite(value) && BigInt(value) !== BigInt(text.trim())) {
       rounded(ctx, to, text);
     }
-    if (to.kind === 'float32' && Math.fround(value) !== value && !Number.isNaN(value)) rounded(ctx, to, text);
+    if (ctx.from.kind === 'decimal' && decimalChanged(text, value, ctx.from.scale)) rounded(ctx, to, text);
+    if (to.kind === 'float32' && Math.fround(value) !== value && !Number.isNaN(value)) {
+      if (!Number.isFinite(Math.fround(value))) fail(ctx, to, text, 'out of float32 range');
+      rounded(ctx, to, text);
+    }
     b.append(value);
   };
+}
+
+/** The float's shortest form names another decimal than the source's (digits were lost). */
+function decimalChanged(text: string, value: number, scale: number): boolean {
+  const source = scaledInteger(text, scale);
+  const written = scaledInteger(String(value), scale);
+  if (typeof source !== 'object' || typeof written !== 'object') return true;
+  return written.altered || written.value !== source.value;
 }
 
 function decimalConverter(

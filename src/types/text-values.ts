@@ -99,11 +99,13 @@ export function daysOfMicros(micros: bigint): Rounded<number> {
   return { value: Number(days), altered: rest !== 0n };
 }
 
-const UUID = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
+const UUID = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/i;
 
 /** A UUID's text (hyphenated, bare or braced) → its 16 bytes, written at `out[at]`. */
 export function parseUuidText(text: string, out: Uint8Array, at: number): boolean {
-  const m = UUID.exec(text.trim());
+  const trimmed = text.trim();
+  const bare = trimmed.startsWith('{') && trimmed.endsWith('}') ? trimmed.slice(1, -1) : trimmed;
+  const m = UUID.exec(bare);
   if (m === null) return false;
   const hex = m.slice(1).join('');
   for (let i = 0; i < 16; i++) out[at + i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);

@@ -112,7 +112,7 @@ for (const engine of engines) {
       const lossy = join(dir.path, 'lossy.yaml');
       writeFileSync(
         lossy,
-        `source:\n  type: ${engine.name}\n  url_env: SOURCE_URL\nexports:\n  - name: lossy\n    table: ${fx.table}\n    format: parquet\n    columns:\n      id: float32\n    allow_lossy: true\n    destination: { type: local, path: ./lossy }\n`,
+        `source:\n  type: ${engine.name}\n  url_env: SOURCE_URL\nexports:\n  - name: lossy\n    table: ${fx.table}\n    format: parquet\n    columns:\n      id: float32\n    allow_lossy: true\n    allow_unbounded_read: true\n    destination: { type: local, path: ./lossy }\n`,
       );
       const relaxed = cli('check', '-c', lossy, '--json');
       expect(relaxed.code, relaxed.stderr).toBe(0);

@@ -12,6 +12,7 @@ import { judgeExport } from '../../preflight/judge-export.js';
 import { judgeServer } from '../../preflight/judge-server.js';
 import { TARGETS, type Target } from '../../preflight/target-types.js';
 import { buildTypeReport, type TypeReport, typeReportJson } from '../../preflight/type-report.js';
+import type { Source } from '../../source/source.js';
 import { type CliIo, line, warnOnce } from '../cli-io.js';
 import { parseParams } from '../params.js';
 import { assessmentJson, diagnosticJson, exportText, refusedText, sourceText } from '../render/check-text.js';
@@ -41,12 +42,15 @@ export async function checkCommand(flags: CheckFlags, io: CliIo): Promise<ExitCl
   for (const warning of config.warnings) warnOnce(io, warned, warning);
   const exports = selectExports(config, flags.export);
   const flagTarget = flags.target === undefined ? undefined : parseTarget(flags.target, '--target');
-  const withTypes = flags.typeReport || flags.json || flags.target !== undefined;
+  // --strict judges column types, so it needs the type report too.
+  const withTypes = flags.typeReport || flags.json || flags.strict || flags.target !== undefined;
   const arrowName = await arrowTypeNamer();
-  const source = await openSource(config.source, io.env, (m) => warnOnce(io, warned, m), 'rivet-check');
+  // The state is read (stored cursors, chunk runs in progress) so the plan is the one `run` would make.
   const state = openStateIfExists(config);
   const outcomes: ExportOutcome[] = [];
+  let source: Source | undefined;
   try {
+    source = await openSource(config.source, io.env, (m) => warnOnce(io, warned, m), 'rivet-check');
     const server = await source.diagnostics.server();
     const hosts = sourceHosts(config.source, io.env);
     const serverFindings = judgeServer(server, hosts);
@@ -106,7 +110,7 @@ export async function checkCommand(flags: CheckFlags, io: CliIo): Promise<ExitCl
       else line(io.stdout, '');
     }
   } finally {
-    await Promise.all([source.close(), state.close()]);
+    await Promise.all([source?.close(), state.close()]);
   }
   return verdict(outcomes, flags, io);
 }

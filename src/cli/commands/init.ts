@@ -37,7 +37,7 @@ export async function initCommand(flags: InitFlags, io: CliIo): Promise<ExitClas
   try {
     const server = await source.diagnostics.server();
     const listed = await source.diagnostics.listRelations(flags.schema);
-    const { chosen, skipped } = choose(listed, flags);
+    const { chosen, skipped } = choose(listed, flags, engine);
     const profiles: TableProfile[] = [];
     for (const relation of chosen) {
       try {
@@ -107,6 +107,7 @@ function engineOf(url: string): 'postgres' | 'mysql' {
 function choose(
   listed: readonly ListedRelation[],
   flags: InitFlags,
+  engine: 'postgres' | 'mysql',
 ): { chosen: ListedRelation[]; skipped: Skipped[] } {
   const named = new Set(flags.table ?? []);
   const missing = [...named].filter((t) => !listed.some((l) => l.name === t));
@@ -129,7 +130,7 @@ function choose(
       continue;
     }
     if (include.length > 0 && !include.some((r) => r.test(l.name))) continue;
-    const why = exclude.some((r) => r.test(l.name)) ? 'matches --exclude' : exclusionReason(l.name);
+    const why = exclude.some((r) => r.test(l.name)) ? 'matches --exclude' : exclusionReason(l.name, engine);
     if (why === undefined) chosen.push(l);
     else skipped.push({ name: l.name, why });
   }

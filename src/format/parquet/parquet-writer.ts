@@ -11,20 +11,16 @@ import { InternalError } from '../../common/errors.js';
 import type { Batch } from '../../types/column-data.js';
 import { copyRows } from '../../types/copy-rows.js';
 import { type ColumnSpec, formatRivetType, type RivetType } from '../../types/rivet-type.js';
+import { rowBytes } from '../../types/row-bytes.js';
 import type { ByteSink, Format, FormatOptions, FormatWriter } from '../format.js';
 import { arrowSchema, toRecordBatch } from './arrow-batch.js';
 import { footerRowCount, patchParquetTail } from './footer-patch.js';
 import { writerProperties } from './writer-properties.js';
 
 const SLICE_BYTES = 4 * 1024 * 1024;
-/** A write unit holds about this many bytes: small enough to copy, large enough to be cheap. */
+/** A write unit ends after this many rows, or once its rows hold UNIT_BYTES. */
+const MAX_UNIT_ROWS = 16_384;
 const UNIT_BYTES = 1024 * 1024;
-
-/** Rows per encoder write call: a power of two from 1 to 16384, from the first batch's row width. */
-function writeUnit(first: Batch): number {
-  const rowBytes = Math.max(1, first.byteSize / first.length);
-  return 2 ** Math.max(0, Math.min(14, Math.floor(Math.log2(UNIT_BYTES / rowBytes))));
-}
 
 export const parquetFormat: Format = {
   kind: 'parquet',
@@ -46,10 +42,10 @@ class ParquetWriter implements FormatWriter {
   #failure: unknown;
   /** The first batch's shape: it sizes row groups (the first page is always the same rows). */
   #first: { readonly length: number; readonly byteSize: number } | undefined;
-  /** Rows per encoder write call (0 until the first batch). */
-  #unit = 0;
-  /** Rows past the last whole unit, copied out of their batch, waiting for the next one. */
+  /** Rows of the unit in progress, copied out of their batches, waiting for the rest. */
   #carry: Batch | undefined;
+  /** Bytes (rowBytes) of the carried rows. */
+  #carryBytes = 0;
   bytesWritten = 0;
 
   constructor(sink: ByteSink, columns: readonly ColumnSpec[], options: FormatOptions) {
@@ -61,59 +57,100 @@ class ParquetWriter implements FormatWriter {
 
   /**
    * arrow-rs's page boundaries depend on how rows are split into write calls, and our
-   * batch sizes follow statement timings. So every write call holds exactly `unit` rows
-   * (from the first batch's width; the last call may hold fewer): the rows past a batch's
-   * last whole unit are copied and carried into the next. Equal rows give equal bytes.
+   * batch sizes follow statement timings. So the encoder gets one call per *unit*: a run
+   * of rows that ends after MAX_UNIT_ROWS rows or once its rows hold UNIT_BYTES (sizes
+   * from the values alone). Units depend on the rows only, so equal rows give equal
+   * bytes; rows past a batch's last complete unit are copied and carried into the next.
    */
   async write(batch: Batch): Promise<void> {
     if (batch.length === 0) return;
     this.#checkSchema(batch);
     this.#first ??= { length: batch.length, byteSize: batch.byteSize };
-    this.#unit ||= writeUnit(batch);
     this.#rows += batch.length;
-    let start = 0;
+    const ends = this.#unitEnds(batch);
+    let from = 0;
+    let next = 0;
     const carry = this.#carry;
-    if (carry !== undefined) {
-      const need = this.#unit - carry.length;
-      const whole = { batch: carry, start: 0, end: carry.length };
-      if (batch.length < need) {
-        this.#carry = copyRows([whole, { batch, start: 0, end: batch.length }]);
-        return;
-      }
+    if (carry !== undefined && ends.length > 0) {
       this.#carry = undefined;
-      await this.#emit(copyRows([whole, { batch, start: 0, end: need }]), 0, this.#unit);
-      start = need;
+      const head = copyRows([
+        { batch: carry, start: 0, end: carry.length },
+        { batch, start: 0, end: ends[0]! },
+      ]);
+      await this.#emit(head, [[0, head.length]]);
+      from = ends[0]!;
+      next = 1;
     }
-    const aligned = start + Math.floor((batch.length - start) / this.#unit) * this.#unit;
-    if (aligned > start) await this.#emit(batch, start, aligned);
-    if (aligned < batch.length) this.#carry = copyRows([{ batch, start: aligned, end: batch.length }]);
+    const units: [number, number][] = [];
+    for (; next < ends.length; next++) {
+      units.push([from, ends[next]!]);
+      from = ends[next]!;
+    }
+    if (units.length > 0) await this.#emit(batch, units);
+    if (from < batch.length) {
+      const rest = { batch, start: from, end: batch.length };
+      const held = this.#carry;
+      this.#carry = copyRows(
+        held === undefined ? [rest] : [{ batch: held, start: 0, end: held.length }, rest],
+      );
+    }
   }
 
-  /** Rows [from, to) of a batch to the encoder, in slices of whole units (bounded WASM copies). */
-  async #emit(batch: Batch, from: number, to: number): Promise<void> {
-    const record = toRecordBatch(this.#schema, batch);
-    const fit = Math.floor((SLICE_BYTES * batch.length) / Math.max(batch.byteSize, 1) / this.#unit);
-    const rowsPerSlice = Math.max(1, fit) * this.#unit;
-    for (let at = from; at < to; at += rowsPerSlice) {
-      const wasmBatches = toWasmBatches(record.slice(at, Math.min(to, at + rowsPerSlice)), this.#unit);
-      if (this.#pump === undefined) {
-        await this.#start(wasmBatches);
-      } else {
-        await this.#waitForDemand();
-        this.#throwIfFailed();
-        for (const wasmBatch of wasmBatches) this.#input!.enqueue(wasmBatch);
+  /** Ends (exclusive, in batch rows) of the units this batch completes, counting the carry. */
+  #unitEnds(batch: Batch): number[] {
+    const sizes = rowBytes(batch);
+    const ends: number[] = [];
+    let rows = this.#carry?.length ?? 0;
+    let bytes = this.#carryBytes;
+    for (let r = 0; r < batch.length; r++) {
+      rows++;
+      bytes += sizes[r]!;
+      if (rows >= MAX_UNIT_ROWS || bytes >= UNIT_BYTES) {
+        ends.push(r + 1);
+        rows = 0;
+        bytes = 0;
       }
-      // parquet-wasm only flushes finished row groups when the event loop turns.
-      await nextTurn();
-      this.#throwIfFailed();
     }
+    this.#carryBytes = bytes;
+    return ends;
+  }
+
+  /** Units of a batch to the encoder, grouped into IPC streams of about SLICE_BYTES (bounded WASM copies). */
+  async #emit(batch: Batch, units: readonly (readonly [number, number])[]): Promise<void> {
+    const record = toRecordBatch(this.#schema, batch);
+    const perRow = batch.byteSize / batch.length;
+    let group: arrow.RecordBatch[] = [];
+    let groupBytes = 0;
+    for (const [from, to] of units) {
+      group.push(record.slice(from, to));
+      groupBytes += (to - from) * perRow;
+      if (groupBytes >= SLICE_BYTES) {
+        await this.#enqueue(toWasmBatches(group));
+        group = [];
+        groupBytes = 0;
+      }
+    }
+    if (group.length > 0) await this.#enqueue(toWasmBatches(group));
+  }
+
+  async #enqueue(wasmBatches: readonly pw.RecordBatch[]): Promise<void> {
+    if (this.#pump === undefined) {
+      await this.#start(wasmBatches);
+    } else {
+      await this.#waitForDemand();
+      this.#throwIfFailed();
+      for (const wasmBatch of wasmBatches) this.#input!.enqueue(wasmBatch);
+    }
+    // parquet-wasm only flushes finished row groups when the event loop turns.
+    await nextTurn();
+    this.#throwIfFailed();
   }
 
   async finish(): Promise<{ rows: number }> {
     // Parts are opened on their first batch, so a writer always has a schema by now.
     const carry = this.#carry;
     this.#carry = undefined;
-    if (carry !== undefined) await this.#emit(carry, 0, carry.length);
+    if (carry !== undefined) await this.#emit(carry, [[0, carry.length]]);
     if (this.#pump === undefined)
       throw new InternalError('a Parquet part was finished before any batch was written');
     this.#closing = true;
@@ -212,12 +249,9 @@ class ParquetWriter implements FormatWriter {
   }
 }
 
-/** One encoder batch per `unit` rows, through a single IPC stream. */
-function toWasmBatches(record: arrow.RecordBatch, unit: number): pw.RecordBatch[] {
-  const units: arrow.RecordBatch[] = [];
-  for (let at = 0; at < record.numRows; at += unit)
-    units.push(record.slice(at, Math.min(record.numRows, at + unit)));
-  const ipc = arrow.tableToIPC(new arrow.Table(units), 'stream');
+/** One encoder batch per unit, through a single IPC stream. */
+function toWasmBatches(units: readonly arrow.RecordBatch[]): pw.RecordBatch[] {
+  const ipc = arrow.tableToIPC(new arrow.Table([...units]), 'stream');
   const table = pw.Table.fromIPCStream(ipc);
   // The batches hold their own references; freeing the table now keeps WASM memory flat.
   const batches = table.recordBatches();

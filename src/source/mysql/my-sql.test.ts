@@ -136,3 +136,16 @@ describe('MySQL field → Rivet type', () => {
     expect(mapMyField(field(MY.GEOMETRY))).toEqual({ type: { kind: 'binary' }, readAsWkb: true });
   });
 });
+
+describe('override reads', () => {
+  it('reads BIT(1) as digits for an integer override, but a wide BIT as bytes (a uuid override)', () => {
+    const bit128: ColumnSpec = {
+      name: 'b',
+      type: { kind: 'uuid' },
+      sourceType: 'bit(128)',
+      override: 'uuid',
+      convert: { from: { kind: 'binary' }, input: 'bytes', lossy: false },
+    };
+    expect(selectList([bit128])).toBe('`b`');
+  });
+});

@@ -29,7 +29,9 @@ function readExpression(spec: ColumnSpec): string {
   if (spec.readAsWkb) return `ST_AsBinary(${column}) AS ${column}`;
   const source = spec.convert?.from ?? spec.type;
   if (source.kind === 'float32') return `(${column} + 0e0) AS ${column}`;
-  if (spec.convert !== undefined && /^bit/i.test(spec.sourceType)) return `(${column} + 0) AS ${column}`;
+  // BIT(1) read as a number; wider BIT columns stay bytes (e.g. for a uuid override).
+  if (spec.convert?.from.kind === 'bool' && /^bit/i.test(spec.sourceType))
+    return `(${column} + 0) AS ${column}`;
   return column;
 }
 

@@ -173,7 +173,8 @@ export async function pgLeadingIndex(
     client,
     `SELECT i.indexrelid::regclass::text AS name
        FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-      WHERE i.indrelid = ${escapeLiteral(relationSql(relation))}::regclass AND a.attname = $1
+      JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+      WHERE am.amname = 'btree' AND i.indrelid = ${escapeLiteral(relationSql(relation))}::regclass AND a.attname = $1
         AND i.indisvalid AND i.indpred IS NULL
       ORDER BY i.indisunique DESC LIMIT 1`,
     [column],
@@ -199,15 +200,16 @@ export async function pgListRelations(
   client: pg.Client,
   schema: string | undefined,
 ): Promise<ListedRelation[]> {
+  // pg_class, not information_schema: a partition is exported through its parent, not twice.
   const found = await rows(
     client,
-    `SELECT table_schema AS s, table_name AS n, table_type AS t FROM information_schema.tables
-      WHERE table_schema = $1 AND table_type IN ('BASE TABLE', 'VIEW') ORDER BY table_name`,
+    `SELECT n.nspname AS s, c.relname AS n, c.relkind AS k FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition ORDER BY c.relname`,
     [schema ?? 'public'],
   );
   return found.map((r) => ({
     schema: String(r.s),
     name: String(r.n),
-    kind: r.t === 'VIEW' ? 'view' : 'table',
+    kind: r.k === 'v' || r.k === 'm' ? 'view' : 'table',
   }));
 }
