@@ -98,7 +98,10 @@ export function myPlanFacts(plan: unknown, statement: string): PlanFacts {
   let temp = false;
   let estimatedRows: number | undefined;
   const visit = (node: unknown, key: string): void => {
-    if (Array.isArray(node)) return node.forEach((n) => visit(n, key));
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n, key);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
     if (key === 'table') {
