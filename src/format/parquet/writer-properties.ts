@@ -47,9 +47,15 @@ function groupRows(first: FirstBatch | undefined, options: FormatOptions): numbe
   return Math.max(MIN_GROUP_ROWS, Math.min(MAX_GROUP_ROWS, Math.floor(options.rowGroupBytes / rowBytes)));
 }
 
-/** Provenance for readers: each column's source type and canonical Rivet type (no run ids: bytes stay deterministic). */
+/** Provenance for readers: each column's source type, Rivet type, fidelity and override (no run ids: bytes stay deterministic). */
 function columnsMetadata(columns: readonly ColumnSpec[]): string {
   return JSON.stringify(
-    columns.map((c) => ({ name: c.name, source_type: c.sourceType, rivet_type: formatRivetType(c.type) })),
+    columns.map((c) => ({
+      name: c.name,
+      source_type: c.sourceType,
+      rivet_type: formatRivetType(c.type),
+      fidelity: c.fidelity?.fidelity ?? 'exact',
+      ...(c.override === undefined ? {} : { override: c.override }),
+    })),
   );
 }
