@@ -123,7 +123,8 @@ function planFindings(
       ),
     );
   }
-  if (first.temp) {
+  const spills = first.temp || (server.workMemBytes !== undefined && first.memoryBytes > server.workMemBytes);
+  if (spills) {
     found.push(
       diagnostic(
         'RIVET_CHECK_TEMP_SPILL',

@@ -38,8 +38,11 @@ export interface PlanFacts {
   readonly indexes: readonly string[];
   /** The plan sorts rows. */
   readonly sorts: boolean;
-  /** The plan materialises a temporary table, or a sort predicted larger than work_mem. */
+  /** The plan materialises a temporary table (MySQL says so outright). */
   readonly temp: boolean;
+  /** Largest rows × width the planner expects a sort, hash or materialize node to hold
+   * (PostgreSQL; 0 when unknown): beyond work_mem it spills to disk. */
+  readonly memoryBytes: number;
   /** The planner's row estimate of the statement. */
   readonly estimatedRows: number | undefined;
   /** The planner's average row width in bytes (PostgreSQL). */

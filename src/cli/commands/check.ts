@@ -15,8 +15,14 @@ import { buildTypeReport, type TypeReport, typeReportJson } from '../../prefligh
 import type { Source } from '../../source/source.js';
 import { type CliIo, line, warnOnce } from '../cli-io.js';
 import { parseParams } from '../params.js';
-import { assessmentJson, diagnosticJson, exportText, refusedText, sourceText } from '../render/check-text.js';
-import { renderTable } from '../render/table.js';
+import {
+  assessmentJson,
+  diagnosticJson,
+  exportText,
+  refusedText,
+  sourceText,
+  typeReportText,
+} from '../render/check-text.js';
 import { selectExports } from '../select-exports.js';
 import { arrowTypeNamer, connectionSpec, openSource, openStateIfExists } from '../wire.js';
 
@@ -170,20 +176,4 @@ function parseTarget(value: string, where: string): Target {
     `${where}: unknown target '${value}' (expected: ${TARGETS.join(', ')})`,
     { hint: 'bq is accepted as bigquery', exitClass: ExitClass.usageOrTransient },
   );
-}
-
-export function typeReportText(report: TypeReport): string {
-  const header = `Export: ${report.exportName}${report.target === undefined ? '' : `  [target: ${report.target}]`}`;
-  const withTarget = report.target !== undefined;
-  const headers = ['Column', 'Source type', 'Rivet type', 'Arrow type', 'Fidelity'];
-  if (withTarget) headers.push('Target type', 'Status');
-  headers.push('Note');
-  const rows = report.rows.map((r) => {
-    const cells = [r.column, r.sourceType, r.rivetType ?? '—', r.arrowType ?? '—', r.fidelity];
-    if (withTarget) cells.push(r.target?.type ?? '—', r.target?.status ?? 'fail');
-    const notes = [r.fidelity === 'exact' ? '' : r.reason, r.target?.note ?? ''].filter((n) => n !== '');
-    cells.push(notes.join('; '));
-    return cells;
-  });
-  return `${header}\n${renderTable(headers, rows)}\n`;
 }

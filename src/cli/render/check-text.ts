@@ -7,7 +7,9 @@ import type { ExportPlan } from '../../contracts/run-plan.js';
 import type { Diagnostic } from '../../preflight/diagnostic.js';
 import type { ExportFacts } from '../../preflight/export-facts.js';
 import type { Judgement } from '../../preflight/judge-export.js';
+import type { TypeReport } from '../../preflight/type-report.js';
 import type { ServerFacts } from '../../source/source-diagnostics.js';
+import { renderTable } from './table.js';
 
 const n = (value: number | undefined) => (value === undefined ? 'unknown' : value.toLocaleString('en-US'));
 
@@ -141,4 +143,21 @@ export function assessmentJson(facts: ExportFacts, judged: Judgement): Record<st
     recommended_parallel: judged.parallel.recommended,
     predicted_peak_mb: judged.peakMb ?? null,
   };
+}
+
+/** The type report as upstream's table: one row per column, target columns with a target. */
+export function typeReportText(report: TypeReport): string {
+  const header = `Export: ${report.exportName}${report.target === undefined ? '' : `  [target: ${report.target}]`}`;
+  const withTarget = report.target !== undefined;
+  const headers = ['Column', 'Source type', 'Rivet type', 'Arrow type', 'Fidelity'];
+  if (withTarget) headers.push('Target type', 'Status');
+  headers.push('Note');
+  const rows = report.rows.map((r) => {
+    const cells = [r.column, r.sourceType, r.rivetType ?? '—', r.arrowType ?? '—', r.fidelity];
+    if (withTarget) cells.push(r.target?.type ?? '—', r.target?.status ?? 'fail');
+    const notes = [r.fidelity === 'exact' ? '' : r.reason, r.target?.note ?? ''].filter((n) => n !== '');
+    cells.push(notes.join('; '));
+    return cells;
+  });
+  return `${header}\n${renderTable(headers, rows)}\n`;
 }

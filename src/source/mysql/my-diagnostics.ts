@@ -115,7 +115,16 @@ export function myPlanFacts(plan: unknown, statement: string): PlanFacts {
     for (const [k, v] of Object.entries(o)) visit(v, k);
   };
   visit(plan, '');
-  return { statement, fullScans, indexes, sorts, temp, estimatedRows, estimatedWidth: undefined };
+  return {
+    statement,
+    fullScans,
+    indexes,
+    sorts,
+    temp,
+    memoryBytes: 0,
+    estimatedRows,
+    estimatedWidth: undefined,
+  };
 }
 
 function tableWhere(relation: Extract<SourceRelation, { kind: 'table' }>): { sql: string; values: string[] } {

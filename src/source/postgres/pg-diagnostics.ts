@@ -91,17 +91,13 @@ export function pgFirstStatement(spec: ReadSpec, pageRows: number): string {
     : selectSql(spec.relation, spec.columns, window);
 }
 
-export async function pgExplain(
-  client: pg.Client,
-  statement: string,
-  workMemBytes: number,
-): Promise<PlanFacts> {
+export async function pgExplain(client: pg.Client, statement: string): Promise<PlanFacts> {
   const [row] = await rows(client, `EXPLAIN (FORMAT JSON) ${statement}`);
   // The connection hands json over as text (no driver parsers on the read path).
   const raw = row?.['QUERY PLAN'];
   const plan = ((typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[] | undefined)?.[0]
     ?.Plan;
-  return planFacts(plan, statement, workMemBytes);
+  return planFacts(plan, statement);
 }
 
 interface PlanNode {
@@ -113,23 +109,21 @@ interface PlanNode {
   readonly Plans?: readonly PlanNode[];
 }
 
-/** Scans, sorts and predicted spills of a plan tree. Pure. */
-export function planFacts(root: PlanNode | undefined, statement: string, workMemBytes: number): PlanFacts {
+/** Scans, sorts and the memory its sort/hash nodes expect. Pure. */
+export function planFacts(root: PlanNode | undefined, statement: string): PlanFacts {
   const fullScans: string[] = [];
   const indexes: string[] = [];
   let sorts = false;
-  let temp = false;
+  let memoryBytes = 0;
   const visit = (node: PlanNode): void => {
     const type = node['Node Type'];
     if (type === 'Seq Scan' && node['Relation Name'] !== undefined) fullScans.push(node['Relation Name']);
     if (node['Index Name'] !== undefined) indexes.push(node['Index Name']);
-    if (type === 'Sort' || type === 'Incremental Sort') {
-      sorts = true;
-      // Without ANALYZE the spill is a prediction: rows × width beyond work_mem.
-      if ((node['Plan Rows'] ?? 0) * (node['Plan Width'] ?? 0) > workMemBytes) temp = true;
-    }
-    if (type === 'Materialize' || type === 'Hash') {
-      if ((node['Plan Rows'] ?? 0) * (node['Plan Width'] ?? 0) > workMemBytes) temp = true;
+    const sort = type === 'Sort' || type === 'Incremental Sort';
+    if (sort) sorts = true;
+    // Without ANALYZE a spill is a prediction: the judge compares this with work_mem.
+    if (sort || type === 'Materialize' || type === 'Hash') {
+      memoryBytes = Math.max(memoryBytes, (node['Plan Rows'] ?? 0) * (node['Plan Width'] ?? 0));
     }
     for (const child of node.Plans ?? []) visit(child);
   };
@@ -139,7 +133,8 @@ export function planFacts(root: PlanNode | undefined, statement: string, workMem
     fullScans,
     indexes,
     sorts,
-    temp,
+    temp: false,
+    memoryBytes,
     estimatedRows: root?.['Plan Rows'],
     estimatedWidth: root?.['Plan Width'],
   };

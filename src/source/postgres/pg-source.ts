@@ -82,13 +82,10 @@ export class PostgresSource implements Source {
       const first = await this.#plan('reading the backend pid', () => pgBackendPid(this.#client));
       return this.#plan('reading server settings', () => pgServerFacts(this.#client, first));
     },
-    explainRead: async (spec, pageRows) => {
-      const server = await this.#plan('reading work_mem', () => pgServerFacts(this.#client, -1));
-      const statement = pgFirstStatement(spec, pageRows);
-      return this.#plan(`explaining the read of ${relationLabel(spec.relation)}`, () =>
-        pgExplain(this.#client, statement, server.workMemBytes ?? 4 * 1024 * 1024),
-      );
-    },
+    explainRead: (spec, pageRows) =>
+      this.#plan(`explaining the read of ${relationLabel(spec.relation)}`, () =>
+        pgExplain(this.#client, pgFirstStatement(spec, pageRows)),
+      ),
     stats: (relation) =>
       this.#plan(`reading statistics of ${relationLabel(relation)}`, () =>
         pgRelationStats(this.#client, relation),
