@@ -10,6 +10,7 @@ import type { Config, SourceConfig } from '../config/config-types.js';
 import type { RunEvent } from '../contracts/run-event.js';
 import type { DestinationPlan } from '../contracts/run-plan.js';
 import type { Destination } from '../destination/destination.js';
+import { lazyDestination } from '../destination/lazy-destination.js';
 import { LocalDestination } from '../destination/local/local-destination.js';
 import { StdoutDestination } from '../destination/stdout/stdout-destination.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
@@ -101,7 +102,25 @@ const lazyParquet: Format = {
 };
 
 export function openDestination(plan: DestinationPlan): Destination {
-  return plan.kind === 'stdout' ? new StdoutDestination() : new LocalDestination(plan.directory);
+  switch (plan.kind) {
+    case 'stdout':
+      return new StdoutDestination();
+    case 'local':
+      return new LocalDestination(plan.directory);
+    case 's3':
+      return lazyDestination(
+        's3',
+        `s3://${plan.bucket}/${plan.prefix}`,
+        async () =>
+          new (await import('../destination/s3/s3-destination.js')).S3Destination(plan, process.env),
+      );
+    case 'gcs':
+      return lazyDestination(
+        'gcs',
+        `gs://${plan.bucket}/${plan.prefix}`,
+        async () => new (await import('../destination/gcs/gcs-destination.js')).GcsDestination(plan),
+      );
+  }
 }
 
 /** Resolves secret references (url_env, url_file, password_env) at connect time, never earlier. */

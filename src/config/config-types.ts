@@ -2,6 +2,7 @@
  * Layer: config. The typed, frozen Config the rest of Rivet sees: defaults applied,
  * secrets still as references (env names, file paths), resolved only at connect time.
  */
+import type { GcsPlan, S3Plan } from '../contracts/object-store-plan.js';
 import type { Compression, ReadPolicy, SourceRelation } from '../contracts/run-plan.js';
 import type { ResolvedTuning } from './tuning-profiles.js';
 
@@ -37,7 +38,13 @@ export interface SourceConfig {
 
 export type DestinationConfig =
   | { readonly kind: 'local'; readonly path: string }
+  | S3DestinationConfig
+  | GcsDestinationConfig
   | { readonly kind: 'stdout' };
+
+/** Same shape as the plan; here `prefix` may still hold placeholders such as `{export}`. */
+export type S3DestinationConfig = S3Plan;
+export type GcsDestinationConfig = GcsPlan;
 
 /** The incremental cursor: one column, or `COALESCE(column, fallback)`. */
 export interface CursorConfig {

@@ -171,10 +171,14 @@ function sharedDestinations(exports: readonly ExportConfig[], raw: RawConfig): C
   const seen = new Set<string>();
   for (const e of exports) {
     // A duplicated name is reported on its own; its directory clash would only repeat it.
-    if (seen.has(e.name) || e.destination.kind !== 'local') continue;
+    const d = e.destination;
+    if (seen.has(e.name) || d.kind === 'stdout') continue;
     seen.add(e.name);
-    const path = e.destination.path.replaceAll('{export}', e.name).replaceAll('{table}', e.name);
-    const directory = normalize(path).replace(/(.)[\\/]+$/, '$1');
+    const at = (path: string) => path.replaceAll('{export}', e.name).replaceAll('{table}', e.name);
+    const directory =
+      d.kind === 'local'
+        ? normalize(at(d.path)).replace(/(.)[\\/]+$/, '$1')
+        : `${d.kind === 's3' ? 's3' : 'gs'}://${d.bucket}/${at(d.prefix)}`;
     const other = byDirectory.get(directory);
     if (other === undefined) {
       byDirectory.set(directory, e.name);

@@ -7,8 +7,9 @@ import { parseTableName } from '../common/sql-ident.js';
 import type { Compression, SourceRelation } from '../contracts/run-plan.js';
 import type { ConfigProblem } from './config-problem.js';
 import type { RawExport, RawTuning } from './config-schema.js';
-import type { DestinationConfig, ExportConfig } from './config-types.js';
+import type { ExportConfig } from './config-types.js';
 import { parseSize } from './parse-size.js';
+import { resolveDestination } from './resolve-destination.js';
 import { type AddProblem, resolveMode } from './resolve-mode.js';
 import type { Resolved } from './resolve-source.js';
 import { resolveTuning } from './tuning-profiles.js';
@@ -187,38 +188,6 @@ function queryFile(path: string, ctx: ExportContext, add: AddProblem): SourceRel
 /** The query is wrapped as a subquery: a trailing `;` would end the statement early. */
 function trimQuery(sql: string): string {
   return sql.trim().replace(/;\s*$/, '');
-}
-
-function resolveDestination(raw: RawExport, add: AddProblem): DestinationConfig | undefined {
-  const d = raw.destination;
-  if (d.type === 'stdout') return { kind: 'stdout' };
-  if (d.type !== 'local') {
-    add(
-      'destination',
-      `destination type '${d.type}' is not supported by this version of Rivet yet (supported: local, stdout)`,
-      'write to a local path for now',
-      'RIVET_CONFIG_UNSUPPORTED',
-    );
-    return undefined;
-  }
-  const path = d.path ?? d.prefix ?? '.';
-  if (path.split(/[\\/]/).includes('..')) {
-    add(
-      'destination',
-      `local destination path|prefix must not contain a '..' component: '${path}' (a parent-dir climb writes outside the output tree)`,
-    );
-    return undefined;
-  }
-  if (path.includes('{partition}')) {
-    add(
-      'destination',
-      '`{partition}` needs `partition_by`, which this version does not run yet',
-      undefined,
-      'RIVET_CONFIG_UNSUPPORTED',
-    );
-    return undefined;
-  }
-  return { kind: 'local', path };
 }
 
 function resolveCompression(raw: RawExport, add: AddProblem, warnings: string[]): Compression | undefined {

@@ -3,6 +3,7 @@
  * function from Config + TableFacts + now, then executed by the engine unchanged.
  */
 import type { ColumnSpec } from '../types/rivet-type.js';
+import type { GcsPlan, S3Plan } from './object-store-plan.js';
 
 /** What to read: a table (by unquoted identifier parts) or an arbitrary SQL query. */
 export type SourceRelation =
@@ -82,6 +83,8 @@ export interface FormatPlan {
 
 export type DestinationPlan =
   | { readonly kind: 'local'; readonly directory: string }
+  | S3Plan
+  | GcsPlan
   | { readonly kind: 'stdout' };
 
 export interface TuningPlan {

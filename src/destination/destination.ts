@@ -32,12 +32,20 @@ export interface Destination {
   /** URI of the prefix (`file:///…/`, `stdout`). */
   readonly uri: string;
   readonly capabilities: DestinationCapabilities;
+  /** May already fail with RIVET_DEST_EXISTS when the key is taken and the store can tell. */
   open(key: string): Promise<PartSink>;
-  /** Whole-object atomic write that may replace an existing object (markers). */
+  /**
+   * Whole-object atomic write that may replace an existing object: markers, which are
+   * last-writer-wins by design (a resumed run rewrites its own per-run manifest).
+   */
   putObject(key: string, bytes: Uint8Array): Promise<void>;
   /** Removes an object if present. */
   deleteObject(key: string): Promise<void>;
   readObject(key: string): Promise<Uint8Array | undefined>;
   /** Size of an object, or undefined when there is none (cheap: no content is read). */
   stat(key: string): Promise<{ readonly bytes: number } | undefined>;
+  /** Which identity writes (object stores), for `doctor`. */
+  identity?(): Promise<string>;
+  /** Releases connections; the destination is not used afterwards. */
+  close?(): Promise<void>;
 }

@@ -329,6 +329,8 @@ async function finish(
   destination: Destination,
   result: Omit<Parameters<typeof summarize>[0], 'plan' | 'destination' | 'finishedAt' | 'peakRssMb'>,
 ): Promise<ExportSummary> {
+  // Parts and markers are written by now; only connections remain to release.
+  await destination.close?.().catch(() => undefined);
   const summary = summarize({
     ...result,
     plan,

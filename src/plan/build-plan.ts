@@ -3,8 +3,8 @@
  * executes unchanged. Pure: no I/O, no clock (now is passed in).
  */
 import { makeRunId, utcDate, utcStampParts } from '../common/ids.js';
-import type { ExportConfig } from '../config/config-types.js';
-import type { ExportPlan, ReadStrategy, TableFacts } from '../contracts/run-plan.js';
+import type { DestinationConfig, ExportConfig } from '../config/config-types.js';
+import type { DestinationPlan, ExportPlan, ReadStrategy, TableFacts } from '../contracts/run-plan.js';
 import type { ColumnSpec } from '../types/rivet-type.js';
 import type { ModeFacts } from './mode-facts.js';
 
@@ -62,10 +62,7 @@ export function buildExportPlan(
       // A part cannot close before its row group flushes, so groups never exceed the part size.
       rowGroupBytes: Math.min(config.rowGroupBytes, config.maxFileBytes ?? Number.MAX_SAFE_INTEGER),
     },
-    destination:
-      config.destination.kind === 'stdout'
-        ? { kind: 'stdout' }
-        : { kind: 'local', directory: resolvePlaceholders(config.destination.path, config.name, now) },
+    destination: destinationPlan(config.destination, config.name, now),
     tuning: {
       profile: t.profile,
       batchBytes: Math.floor(t.batchBytes / PIPELINE_COPIES),
@@ -87,6 +84,18 @@ export function buildExportPlan(
 }
 
 /** `{date}` → UTC run day, `{export}` and `{table}` → export name; other tokens stay verbatim. */
+/** Placeholders (`{export}`, `{date}`) resolved in the local path or the object-store prefix. */
+export function destinationPlan(d: DestinationConfig, exportName: string, now: Date): DestinationPlan {
+  switch (d.kind) {
+    case 'stdout':
+      return d;
+    case 'local':
+      return { kind: 'local', directory: resolvePlaceholders(d.path, exportName, now) };
+    default:
+      return { ...d, prefix: resolvePlaceholders(d.prefix, exportName, now) };
+  }
+}
+
 export function resolvePlaceholders(path: string, exportName: string, now: Date): string {
   return path
     .replaceAll('{date}', utcDate(now))

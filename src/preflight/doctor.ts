@@ -8,7 +8,7 @@ import { isRivetError, RivetError } from '../common/errors.js';
 import type { Config, ExportConfig } from '../config/config-types.js';
 import type { DestinationPlan } from '../contracts/run-plan.js';
 import type { Destination } from '../destination/destination.js';
-import { resolvePlaceholders } from '../plan/build-plan.js';
+import { destinationPlan } from '../plan/build-plan.js';
 import type { Source } from '../source/source.js';
 import type { ServerFacts } from '../source/source-diagnostics.js';
 
@@ -96,19 +96,27 @@ async function destinationCheck(
     label,
     async () => {
       const destination = deps.openDestination(plan);
-      const bytes = new TextEncoder().encode(`rivet doctor ${deps.now.toISOString()}\n`);
-      await destination.putObject(PROBE_KEY, bytes);
-      const back = await destination.readObject(PROBE_KEY);
-      await destination.deleteObject(PROBE_KEY);
-      if (back === undefined || Buffer.compare(Buffer.from(back), Buffer.from(bytes)) !== 0) {
-        throw new RivetError(
-          'RIVET_DOCTOR_PROBE',
-          `the probe object read back differs from what was written at ${destination.uri}`,
-        );
+      try {
+        const bytes = new TextEncoder().encode(`rivet doctor ${deps.now.toISOString()}\n`);
+        await destination.putObject(PROBE_KEY, bytes);
+        const back = await destination.readObject(PROBE_KEY);
+        await destination.deleteObject(PROBE_KEY);
+        if (back === undefined || Buffer.compare(Buffer.from(back), Buffer.from(bytes)) !== 0) {
+          throw new RivetError(
+            'RIVET_DOCTOR_PROBE',
+            `the probe object read back differs from what was written at ${destination.uri}`,
+          );
+        }
+        // Which identity wrote: a wrong role picked up silently is a classic cloud surprise.
+        const identity = destination.identity === undefined ? '' : ` as ${await destination.identity()}`;
+        return `wrote, read back and removed ${PROBE_KEY} at ${destination.uri}${identity}`;
+      } finally {
+        await destination.close?.();
       }
-      return `wrote, read back and removed ${PROBE_KEY} at ${destination.uri}`;
     },
-    'make sure the path exists or can be created, and is writable by this user',
+    plan.kind === 'local'
+      ? 'make sure the path exists or can be created, and is writable by this user'
+      : 'check the bucket, the credentials and their permission to write, read and delete under the prefix',
   );
 }
 
@@ -116,14 +124,24 @@ async function destinationCheck(
 function destinations(config: Config, now: Date): Map<string, DestinationPlan> {
   const found = new Map<string, DestinationPlan>();
   for (const e of config.exports) {
-    const d = e.destination;
-    if (d.kind === 'stdout') found.set('Destination Stdout', { kind: 'stdout' });
-    else {
-      const directory = resolvePlaceholders(d.path, e.name, now);
-      found.set(`Destination Local(${directory})`, { kind: 'local', directory });
-    }
+    const plan = destinationPlan(e.destination, e.name, now);
+    found.set(destinationLabel(plan), plan);
   }
   return found;
+}
+
+/** Upstream's labels: `Destination Local(<path>)`, `S3(<bucket>)`, `GCS(<bucket>)`, `Destination Stdout`. */
+function destinationLabel(plan: DestinationPlan): string {
+  switch (plan.kind) {
+    case 'stdout':
+      return 'Destination Stdout';
+    case 'local':
+      return `Destination Local(${plan.directory})`;
+    case 's3':
+      return `Destination S3(${plan.bucket}/${plan.prefix})`;
+    case 'gcs':
+      return `Destination GCS(${plan.bucket}/${plan.prefix})`;
+  }
 }
 
 async function attempt(name: string, work: () => Promise<string>, hint?: string): Promise<DoctorCheck> {

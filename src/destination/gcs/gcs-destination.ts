@@ -1,0 +1,121 @@
+/**
+ * Layer: destination/gcs. Every object goes through a resumable upload session with
+ * CRC32C validation (the client compares its CRC32C with the one the store computed,
+ * and deletes the object on a mismatch), parts are created with `ifGenerationMatch: 0`,
+ * so a part never replaces an object; markers replace theirs. Authentication: a
+ * `credentials_file`, else Application Default Credentials; a custom `endpoint` (a
+ * local emulator) or `allow_anonymous` sends unauthenticated requests unless a
+ * `credentials_file` is given.
+ */
+import { type File, IdempotencyStrategy, Storage } from '@google-cloud/storage';
+import type { RivetError } from '../../common/errors.js';
+import type { GcsPlan } from '../../contracts/object-store-plan.js';
+import type { Destination, PartSink } from '../destination.js';
+import { objectKey } from '../object-key.js';
+import { objectStoreError } from '../object-store-error.js';
+import { GcsPartSink, gcsNotFound, gcsUploadError } from './gcs-part-sink.js';
+
+const PUBLIC_ENDPOINT = 'https://storage.googleapis.com';
+
+export class GcsDestination implements Destination {
+  readonly kind = 'gcs';
+  readonly capabilities = { commit: 'atomic', markers: true } as const;
+  readonly uri: string;
+  readonly #plan: GcsPlan;
+  readonly #storage: Storage;
+
+  constructor(plan: GcsPlan) {
+    this.#plan = plan;
+    this.uri = `gs://${plan.bucket}/${plan.prefix}`;
+    const endpoint = plan.endpoint ?? (plan.anonymous ? PUBLIC_ENDPOINT : undefined);
+    this.#storage = new Storage({
+      ...(endpoint === undefined ? {} : { apiEndpoint: endpoint.replace(/\/+$/, '') }),
+      ...(plan.credentialsFile === undefined
+        ? {}
+        : { keyFilename: plan.credentialsFile, useAuthWithCustomEndpoint: true }),
+      retryOptions: {
+        autoRetry: true,
+        maxRetries: 4,
+        retryDelayMultiplier: 2,
+        maxRetryDelay: 10,
+        idempotencyStrategy: IdempotencyStrategy.RetryConditional,
+      },
+    });
+  }
+
+  async open(key: string): Promise<PartSink> {
+    return GcsPartSink.open({
+      file: this.#file(key),
+      key,
+      uri: `gs://${this.#plan.bucket}/${objectKey(this.#plan.prefix, key)}`,
+      createOnly: true,
+      fail: (doing, error) => this.#error(doing, error),
+    });
+  }
+
+  async putObject(key: string, bytes: Uint8Array): Promise<void> {
+    const sink = await GcsPartSink.open({
+      file: this.#file(key),
+      key,
+      uri: `gs://${this.#plan.bucket}/${objectKey(this.#plan.prefix, key)}`,
+      createOnly: false,
+      fail: (doing, error) => this.#error(doing, error),
+    });
+    try {
+      await sink.write(bytes);
+      await sink.commit();
+    } catch (error) {
+      await sink.abort();
+      throw error;
+    }
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    try {
+      await this.#file(key).delete({ ignoreNotFound: true });
+    } catch (error) {
+      throw this.#error(`removing ${key}`, error);
+    }
+  }
+
+  async readObject(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const [contents] = await this.#file(key).download({ validation: 'crc32c' });
+      return contents;
+    } catch (error) {
+      if (gcsNotFound(error)) return undefined;
+      throw this.#error(`reading ${key}`, error);
+    }
+  }
+
+  async stat(key: string): Promise<{ bytes: number } | undefined> {
+    try {
+      const [metadata] = await this.#file(key).getMetadata();
+      return { bytes: Number(metadata.size ?? 0) };
+    } catch (error) {
+      if (gcsNotFound(error)) return undefined;
+      throw this.#error(`checking ${key}`, error);
+    }
+  }
+
+  async identity(): Promise<string> {
+    if (this.#plan.credentialsFile !== undefined) return `service account key ${this.#plan.credentialsFile}`;
+    if (this.#plan.anonymous || this.#plan.endpoint !== undefined) return 'unauthenticated requests';
+    try {
+      const credentials = await this.#storage.authClient.getCredentials();
+      return `Application Default Credentials${credentials.client_email ? ` (${credentials.client_email})` : ''}`;
+    } catch (error) {
+      throw this.#error('resolving credentials', error);
+    }
+  }
+
+  #file(key: string): File {
+    return this.#storage.bucket(this.#plan.bucket).file(objectKey(this.#plan.prefix, key));
+  }
+
+  #error(doing: string, error: unknown): RivetError {
+    return (
+      gcsUploadError(error, this.uri) ?? objectStoreError({ store: 'GCS', where: this.uri, doing }, error)
+    );
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Layer: destination/s3. Parts stream through multipart uploads (see S3PartSink) and
+ * become visible only when the upload completes. Markers (never multipart) are single
+ * PUTs carrying Content-MD5, which the store verifies before it keeps the object.
+ */
+import { createHash } from 'node:crypto';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { RivetError } from '../../common/errors.js';
+import type { S3Plan } from '../../contracts/object-store-plan.js';
+import type { Destination, PartSink } from '../destination.js';
+import { objectKey } from '../object-key.js';
+import { objectStoreError } from '../object-store-error.js';
+import { createS3Client, describeS3Identity } from './s3-client.js';
+import { S3PartSink } from './s3-part-sink.js';
+import { notFound } from './s3-responses.js';
+
+export class S3Destination implements Destination {
+  readonly kind = 's3';
+  readonly capabilities = { commit: 'atomic', markers: true } as const;
+  readonly uri: string;
+  readonly #plan: S3Plan;
+  readonly #client: S3Client;
+
+  constructor(plan: S3Plan, env: Readonly<Record<string, string | undefined>>) {
+    this.#plan = plan;
+    this.uri = `s3://${plan.bucket}/${plan.prefix}`;
+    this.#client = createS3Client(plan, env);
+  }
+
+  async open(key: string): Promise<PartSink> {
+    const target = objectKey(this.#plan.prefix, key);
+    return new S3PartSink({
+      client: this.#client,
+      bucket: this.#plan.bucket,
+      objectKey: target,
+      key,
+      uri: `s3://${this.#plan.bucket}/${target}`,
+      fail: (doing, error) => this.#error(doing, error),
+      exists: () => this.#exists(target, `checking ${key}`),
+      remove: () => this.deleteObject(key),
+    });
+  }
+
+  async putObject(key: string, bytes: Uint8Array): Promise<void> {
+    const target = objectKey(this.#plan.prefix, key);
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#plan.bucket,
+          Key: target,
+          Body: bytes,
+          ContentLength: bytes.length,
+          ContentMD5: createHash('md5').update(bytes).digest('base64'),
+          ContentType: key.endsWith('.json') ? 'application/json' : 'text/plain',
+        }),
+      );
+    } catch (error) {
+      throw this.#error(`writing ${key}`, error);
+    }
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    const target = objectKey(this.#plan.prefix, key);
+    try {
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#plan.bucket, Key: target }));
+    } catch (error) {
+      if (!notFound(error)) throw this.#error(`removing ${key}`, error);
+    }
+  }
+
+  async readObject(key: string): Promise<Uint8Array | undefined> {
+    const target = objectKey(this.#plan.prefix, key);
+    try {
+      const response = await this.#client.send(
+        new GetObjectCommand({ Bucket: this.#plan.bucket, Key: target }),
+      );
+      return await response.Body!.transformToByteArray();
+    } catch (error) {
+      if (notFound(error)) return undefined;
+      throw this.#error(`reading ${key}`, error);
+    }
+  }
+
+  async stat(key: string): Promise<{ bytes: number } | undefined> {
+    const target = objectKey(this.#plan.prefix, key);
+    try {
+      const head = await this.#client.send(new HeadObjectCommand({ Bucket: this.#plan.bucket, Key: target }));
+      return { bytes: head.ContentLength ?? 0 };
+    } catch (error) {
+      if (notFound(error)) return undefined;
+      throw this.#error(`checking ${key}`, error);
+    }
+  }
+
+  identity(): Promise<string> {
+    return describeS3Identity(this.#client, this.#plan).catch((error: unknown) => {
+      throw this.#error('resolving credentials', error);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#client.destroy();
+  }
+
+  async #exists(target: string, doing: string): Promise<boolean> {
+    try {
+      await this.#client.send(new HeadObjectCommand({ Bucket: this.#plan.bucket, Key: target }));
+      return true;
+    } catch (error) {
+      if (notFound(error)) return false;
+      throw this.#error(doing, error);
+    }
+  }
+
+  #error(doing: string, error: unknown): RivetError {
+    return objectStoreError({ store: 'S3', where: this.uri, doing }, error);
+  }
+}

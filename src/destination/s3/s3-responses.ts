@@ -1,0 +1,23 @@
+/**
+ * Layer: destination/s3. How S3 answers are read: a missing object (not a missing
+ * bucket, which is an error), a failed `If-None-Match`, and the refusal to overwrite.
+ */
+import { RivetError } from '../../common/errors.js';
+
+/** A missing object, told apart from a missing bucket (which is an error). */
+export function notFound(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  if (e.name === 'NoSuchBucket' || e.Code === 'NoSuchBucket') return false;
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
+
+export function preconditionFailed(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.$metadata?.httpStatusCode === 412 || e.name === 'PreconditionFailed';
+}
+
+export function exists(uri: string, key: string): RivetError {
+  return new RivetError('RIVET_DEST_EXISTS', `refusing to overwrite existing object ${uri}${key}`, {
+    hint: 'parts are never overwritten; remove the object or write to another prefix',
+  });
+}
