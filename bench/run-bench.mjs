@@ -27,7 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { HELP, parseArgs, UsageError } from './lib/args.mjs';
+import { HELP, parseArgs, UsageError, wants } from './lib/args.mjs';
 import { seedFixtures, tableSizes } from './lib/fixtures.mjs';
 import {
   ensureDatabaseAndUser,
@@ -62,6 +62,7 @@ import {
   mariadbAggregate,
   mariadbFixtureSection,
 } from './lib/report.mjs';
+import { S3_BENCH_BUCKET, startBenchS3 } from './lib/s3-server.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH_DIR, '..');
@@ -222,8 +223,19 @@ function yamlString(s) {
 /** issue 4: `chunked` cases cut the narrow table by id ranges read by two workers. */
 const CHUNKED = { chunkSize: 500_000, parallel: 2 };
 
-function writeRivetConfig(exportName, table, format, profile, engine = 'postgres', chunked = false) {
-  const slug = `${engine === 'postgres' ? '' : `${engine}-`}${exportName}-${format}${chunked ? '-chunked' : ''}`;
+/** The loopback S3 server of `--only s3` (started in main). */
+let benchS3;
+
+function writeRivetConfig(
+  exportName,
+  table,
+  format,
+  profile,
+  engine = 'postgres',
+  chunked = false,
+  s3 = false,
+) {
+  const slug = `${engine === 'postgres' ? '' : `${engine}-`}${exportName}-${format}${chunked ? '-chunked' : ''}${s3 ? '-s3' : ''}`;
   const dir = join(WORK, 'cfg', slug);
   mkdirSync(dir, { recursive: true });
   const outDir = join(WORK, 'out', slug);
@@ -251,20 +263,29 @@ function writeRivetConfig(exportName, table, format, profile, engine = 'postgres
     `    format: ${format}`,
     ...(format === 'parquet' ? ['    compression: zstd'] : []),
     '    destination:',
-    '      type: local',
-    `      path: ${yamlString(outDir)}`,
+    ...(s3
+      ? [
+          '      type: s3',
+          `      bucket: ${S3_BENCH_BUCKET}`,
+          `      prefix: ${slug}/`,
+          `      endpoint: ${yamlString(benchS3.endpoint)}`,
+          '      access_key_env: RIVET_BENCH_S3_KEY',
+          '      secret_key_env: RIVET_BENCH_S3_KEY',
+        ]
+      : ['      type: local', `      path: ${yamlString(outDir)}`]),
     '',
   ];
   const path = join(dir, 'rivet.yaml');
   writeFileSync(path, lines.join('\n'));
-  return { cfgPath: path, cfgDir: dir, outDir };
+  // An S3 case's objects live in s3rver's directory: removing them there is its cleanup.
+  return { cfgPath: path, cfgDir: dir, outDir: s3 ? benchS3.prefixDir(`${slug}/`) : outDir };
 }
 
 function buildCases(fixture, opts, sizes) {
   const { name, table } = fixture;
   const cases = [];
-  const rivet = (id, label, exportName, tbl, format, chunked = false) => {
-    const cfg = writeRivetConfig(exportName, tbl, format, opts.profile, 'postgres', chunked);
+  const rivet = (id, label, exportName, tbl, format, chunked = false, s3 = false) => {
+    const cfg = writeRivetConfig(exportName, tbl, format, opts.profile, 'postgres', chunked, s3);
     cases.push({
       id,
       label,
@@ -277,8 +298,22 @@ function buildCases(fixture, opts, sizes) {
       runs: [],
     });
   };
-  rivet('rivet-parquet', 'rivet → parquet zstd', name, table, 'parquet');
-  rivet('rivet-csv', 'rivet → csv', name, table, 'csv');
+  if (fixture.s3) {
+    rivet('rivet-csv-s3', 'rivet → csv → S3 (s3rver, loopback)', name, table, 'csv', false, true);
+    rivet(
+      'rivet-parquet-s3',
+      'rivet → parquet zstd → S3 (s3rver, loopback)',
+      name,
+      table,
+      'parquet',
+      false,
+      true,
+    );
+    rivet('rivet-csv', 'rivet → csv (local)', name, table, 'csv');
+  } else {
+    rivet('rivet-parquet', 'rivet → parquet zstd', name, table, 'parquet');
+    rivet('rivet-csv', 'rivet → csv', name, table, 'csv');
+  }
   if (name === 'narrow') {
     rivet('rivet-parquet-chunked', CHUNKED_LABEL, name, table, 'parquet', true);
   }
@@ -613,20 +648,23 @@ async function setupPostgres(opts) {
   await admin.query(`ALTER DATABASE ${DB} RESET log_min_duration_statement`);
 
   const fixtures = [];
-  if (opts.only !== 'narrow') {
+  if (wants(opts, 'wide')) {
     fixtures.push({ name: 'wide', table: 'content_items', half: 'wide_half', rows: opts.rowsWide });
   }
-  if (opts.only !== 'wide') fixtures.push({ name: 'narrow', table: 'bench_narrow', rows: opts.rowsNarrow });
+  if (wants(opts, 'narrow')) fixtures.push({ name: 'narrow', table: 'bench_narrow', rows: opts.rowsNarrow });
+  if (wants(opts, 's3'))
+    fixtures.push({ name: 'text_1k', table: 'bench_text_1k', rows: opts.rowsText, s3: true });
 
   const bench = await connect(DB);
   let sizes;
   try {
     const rebuilt = await seedFixtures(bench, opts);
     const tables = [];
-    if (opts.only !== 'narrow') {
+    if (wants(opts, 'wide')) {
       tables.push(['content_items', opts.rowsWide], ['wide_half', Math.floor(opts.rowsWide / 2)]);
     }
-    if (opts.only !== 'wide') tables.push(['bench_narrow', opts.rowsNarrow]);
+    if (wants(opts, 'narrow')) tables.push(['bench_narrow', opts.rowsNarrow]);
+    if (wants(opts, 's3')) tables.push(['bench_text_1k', opts.rowsText]);
     sizes = await tableSizes(bench, tables, rebuilt, join(WORK, 'fixtures.json'));
   } finally {
     await bench.end();
@@ -667,8 +705,9 @@ async function setupMariadb(opts) {
     await ensureDatabaseAndUser(my);
     const { seedSeconds } = await seedMariadbFixtures(my, opts);
     const fixtures = [];
-    if (opts.only !== 'narrow') fixtures.push({ name: 'wide', table: 'content_items', rows: opts.rowsWide });
-    if (opts.only !== 'wide') fixtures.push({ name: 'narrow', table: 'bench_narrow', rows: opts.rowsNarrow });
+    if (wants(opts, 'wide')) fixtures.push({ name: 'wide', table: 'content_items', rows: opts.rowsWide });
+    if (wants(opts, 'narrow'))
+      fixtures.push({ name: 'narrow', table: 'bench_narrow', rows: opts.rowsNarrow });
     const sizes = await mariadbTableSizes(
       my,
       fixtures.map((f) => [f.table, f.rows]),
@@ -735,6 +774,17 @@ async function main() {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
+  if (wants(opts, 's3') && opts.engine !== 'postgres') {
+    log('--only s3 measures the PostgreSQL source only');
+    opts.engine = 'postgres';
+  }
+  if (wants(opts, 's3')) {
+    benchS3 = await startBenchS3(join(WORK, 's3rver'));
+    process.env.RIVET_BENCH_S3_KEY = 'S3RVER';
+    log(
+      `s3rver listening at ${benchS3.endpoint} (bucket ${S3_BENCH_BUCKET}, data in ${join(WORK, 's3rver')})`,
+    );
+  }
   try {
     // Seed everything first, so no measured run shares the box with a seeding.
     if (opts.engine !== 'mariadb') engines.push(await setupPostgres(opts));
@@ -808,6 +858,7 @@ async function main() {
   } finally {
     await restoreAll();
     await Promise.all(engines.map((e) => e.close()));
+    await benchS3?.close();
   }
 }
 

@@ -19,7 +19,10 @@ Options:
   --rows-narrow <n>   rows of the narrow fixture (bench_narrow)                 [10240000]
   --runs <n>          timed runs per case (median reported)                     [3]
   --warmup <n>        discarded warm-up runs per case                           [1]
-  --only <fixture>    run just one fixture: wide | narrow                       [both]
+  --only <fixture>    run just one fixture: wide | narrow | s3                  [wide+narrow]
+                      s3: text_1k (1 KB of low-compressibility text per row) to
+                      CSV on a loopback S3 server (s3rver), PostgreSQL only
+  --rows-text <n>     rows of the text_1k fixture (--only s3; ≥ 1 GB of CSV)    [1000000]
   --engine <name>     source engine(s) to bench: postgres | mariadb | all       [all]
   --profile <name>    Rivet tuning profile: fast | balanced | safe              [fast]
   -h, --help          show this text
@@ -39,6 +42,7 @@ Examples:
 const DEFAULTS = {
   rowsWide: 2_000_000,
   rowsNarrow: 10_240_000,
+  rowsText: 1_000_000,
   runs: 3,
   warmup: 1,
   only: undefined,
@@ -50,6 +54,7 @@ const DEFAULTS = {
 const INT_OPTIONS = {
   '--rows-wide': ['rowsWide', 2],
   '--rows-narrow': ['rowsNarrow', 1],
+  '--rows-text': ['rowsText', 1],
   '--runs': ['runs', 1],
   '--warmup': ['warmup', 0],
 };
@@ -84,7 +89,8 @@ export function parseArgs(argv) {
       opts[key] = n;
     } else if (arg === '--only') {
       const v = next();
-      if (v !== 'wide' && v !== 'narrow') throw new UsageError(`--only expects wide or narrow, got '${v}'`);
+      if (!['wide', 'narrow', 's3'].includes(v))
+        throw new UsageError(`--only expects wide, narrow or s3, got '${v}'`);
       opts.only = v;
     } else if (arg === '--engine') {
       const v = next();
@@ -103,4 +109,9 @@ export function parseArgs(argv) {
     }
   }
   return opts;
+}
+
+/** Whether a fixture is selected: wide and narrow run unless --only picks another; s3 only on request. */
+export function wants(opts, fixture) {
+  return opts.only === undefined ? fixture !== 's3' : opts.only === fixture;
 }

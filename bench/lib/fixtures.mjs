@@ -4,6 +4,7 @@
  * number of rows, otherwise dropped and rebuilt.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { wants } from './args.mjs';
 
 /** Row counts are inlined as int literals so `i` is a plain integer, exactly as upstream's seed. */
 function int(n) {
@@ -43,6 +44,26 @@ const benchNarrowDdl = `CREATE TABLE bench_narrow (id BIGINT PRIMARY KEY, score 
 const benchNarrowInsert = (n) => `INSERT INTO bench_narrow SELECT i, i*1.23456, (i%100)::smallint, (i%3=0),
   now() - (${int(n)} - i) * interval '1 second' FROM generate_series(1, ${int(n)}) i`;
 
+/** perf-anchors text_1k: 32 md5 chunks = 1,024 hex chars per row, different per row (pglz can't shrink it much). */
+async function seedText(client, n, rebuilt) {
+  const have = await rowCount(client, 'bench_text_1k');
+  if (have === n) {
+    log(`bench_text_1k already has ${n.toLocaleString('en-US')} rows — reusing`);
+    return;
+  }
+  log(`seeding bench_text_1k: ${n.toLocaleString('en-US')} rows (had ${have ?? 'no table'}) …`);
+  const s = performance.now();
+  await inTransaction(client, [
+    'DROP TABLE IF EXISTS public.bench_text_1k',
+    'CREATE TABLE bench_text_1k (id BIGINT PRIMARY KEY, k INT NOT NULL, created_at TIMESTAMPTZ NOT NULL, body TEXT NOT NULL)',
+    `INSERT INTO bench_text_1k SELECT i, i % 1000, timestamptz '2024-01-01' + i * interval '1 second',
+       (SELECT string_agg(md5(i::text || ':' || g), '') FROM generate_series(1, 32) g)
+     FROM generate_series(1, ${int(n)}) i`,
+  ]);
+  log(`  bench_text_1k seeded in ${((performance.now() - s) / 1000).toFixed(1)} s`);
+  rebuilt.push('bench_text_1k');
+}
+
 async function rowCount(client, table) {
   const exists = await client.query('SELECT to_regclass($1) IS NOT NULL AS ok', [`public.${table}`]);
   if (!exists.rows[0].ok) return undefined;
@@ -72,7 +93,7 @@ function log(msg) {
 export async function seedFixtures(client, opts) {
   const rebuilt = [];
   const t0 = () => performance.now();
-  if (opts.only !== 'narrow') {
+  if (wants(opts, 'wide')) {
     const n = opts.rowsWide;
     const half = Math.floor(n / 2);
     const have = await rowCount(client, 'content_items');
@@ -108,7 +129,8 @@ export async function seedFixtures(client, opts) {
       log(`wide_half already has ${half.toLocaleString('en-US')} rows — reusing`);
     }
   }
-  if (opts.only !== 'wide') {
+  if (wants(opts, 's3')) await seedText(client, opts.rowsText, rebuilt);
+  if (wants(opts, 'narrow')) {
     const n = opts.rowsNarrow;
     const have = await rowCount(client, 'bench_narrow');
     if (have !== n) {
@@ -128,8 +150,9 @@ export async function seedFixtures(client, opts) {
   // Always: cheap on an already-frozen table (the visibility map skips all-frozen pages),
   // and it covers a previous run that died between seeding and vacuuming.
   const tables = [];
-  if (opts.only !== 'narrow') tables.push('content_items', 'wide_half');
-  if (opts.only !== 'wide') tables.push('bench_narrow');
+  if (wants(opts, 'wide')) tables.push('content_items', 'wide_half');
+  if (wants(opts, 'narrow')) tables.push('bench_narrow');
+  if (wants(opts, 's3')) tables.push('bench_text_1k');
   for (const table of tables) {
     const s = t0();
     await client.query(`VACUUM (FREEZE, ANALYZE) public.${table}`);

@@ -10,6 +10,8 @@
  * Otherwise it is dropped and rebuilt.
  */
 
+import { wants } from './args.mjs';
+
 export const MY_DB = 'rivet_bench';
 export const MY_BENCH_USER = 'rivet_bench';
 
@@ -169,8 +171,8 @@ async function seedTable(admin, table, n) {
  */
 export async function seedMariadbFixtures(admin, opts) {
   const wanted = [];
-  if (opts.only !== 'narrow') wanted.push(['content_items', opts.rowsWide]);
-  if (opts.only !== 'wide') wanted.push(['bench_narrow', opts.rowsNarrow]);
+  if (wants(opts, 'wide')) wanted.push(['content_items', opts.rowsWide]);
+  if (wants(opts, 'narrow')) wanted.push(['bench_narrow', opts.rowsNarrow]);
   const rebuilt = [];
   const seedSeconds = {};
   for (const [table, n] of wanted) {

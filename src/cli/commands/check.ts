@@ -4,9 +4,11 @@
  * source type, what Rivet writes and how faithfully, and what a warehouse makes of it.
  * `--strict` turns lossy or unsupported columns into exit 1. Nothing is written anywhere.
  */
+
 import { ExitClass, RivetError } from '../../common/errors.js';
 import type { ExportConfig, SourceConfig } from '../../config/config-types.js';
 import { loadConfig } from '../../config/load-config.js';
+import { destinationPreflight } from '../../preflight/destination-preflight.js';
 import { gatherExportFacts } from '../../preflight/export-facts.js';
 import { judgeExport } from '../../preflight/judge-export.js';
 import { judgeServer } from '../../preflight/judge-server.js';
@@ -82,8 +84,14 @@ export async function checkCommand(flags: CheckFlags, io: CliIo): Promise<ExitCl
           )
         : undefined;
       const judged = 'facts' in gathered ? judgeExport(e, gathered.facts, server) : undefined;
+      const destinationProblem = destinationPreflight(e.destination, io.env);
+      if (destinationProblem !== undefined) {
+        line(io.stderr, `export '${e.name}': destination preflight failed: ${destinationProblem}`);
+      }
       const refused =
-        'refused' in gathered || judged?.diagnostics.some((d) => d.severity === 'error') === true;
+        'refused' in gathered ||
+        destinationProblem !== undefined ||
+        judged?.diagnostics.some((d) => d.severity === 'error') === true;
       outcomes.push({ refused, report });
       if (flags.json) {
         const assessment =

@@ -40,7 +40,9 @@ export class S3Destination implements Destination {
       bucket: this.#plan.bucket,
       objectKey: target,
       key,
+      prefixUri: this.uri,
       uri: `s3://${this.#plan.bucket}/${target}`,
+      contentType: contentType(key),
       fail: (doing, error) => this.#error(doing, error),
       exists: () => this.#exists(target, `checking ${key}`),
       remove: () => this.deleteObject(key),
@@ -57,7 +59,7 @@ export class S3Destination implements Destination {
           Body: bytes,
           ContentLength: bytes.length,
           ContentMD5: createHash('md5').update(bytes).digest('base64'),
-          ContentType: key.endsWith('.json') ? 'application/json' : 'text/plain',
+          ContentType: contentType(key),
         }),
       );
     } catch (error) {
@@ -121,4 +123,11 @@ export class S3Destination implements Destination {
   #error(doing: string, error: unknown): RivetError {
     return objectStoreError({ store: 'S3', where: this.uri, doing }, error);
   }
+}
+
+function contentType(key: string): string {
+  if (key.endsWith('.parquet')) return 'application/vnd.apache.parquet';
+  if (key.endsWith('.csv')) return 'text/csv';
+  if (key.endsWith('.json')) return 'application/json';
+  return 'application/octet-stream';
 }
