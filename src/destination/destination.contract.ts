@@ -71,7 +71,7 @@ export function describeDestinationContract(name: string, open: () => Promise<De
       }
     });
 
-    it('replaces and removes marker objects', async () => {
+    it('replaces and removes marker objects, and refuses to replace one written create-only', async () => {
       const h = await open();
       try {
         await h.destination.putObject('manifest.json', bytes('{"v":1}'));
@@ -80,6 +80,13 @@ export function describeDestinationContract(name: string, open: () => Promise<De
         await h.destination.deleteObject('manifest.json');
         await h.destination.deleteObject('manifest.json');
         expect(await h.destination.readObject('manifest.json')).toBeUndefined();
+        await h.destination.putObject('_SUCCESS', bytes('a'), { createOnly: true });
+        await expect(
+          h.destination.putObject('_SUCCESS', bytes('b'), { createOnly: true }),
+        ).rejects.toMatchObject({
+          code: 'RIVET_DEST_EXISTS',
+        });
+        expect(Buffer.from((await h.destination.readObject('_SUCCESS'))!).toString()).toBe('a');
       } finally {
         await h.cleanup();
       }

@@ -35,10 +35,11 @@ export interface Destination {
   /** May already fail with RIVET_DEST_EXISTS when the key is taken and the store can tell. */
   open(key: string): Promise<PartSink>;
   /**
-   * Whole-object atomic write that may replace an existing object: markers, which are
-   * last-writer-wins by design (a resumed run rewrites its own per-run manifest).
+   * Whole-object atomic write (markers). Replaces an existing object — manifests are
+   * last-writer-wins by design, and a resumed run rewrites its own per-run manifest —
+   * unless `createOnly`, which fails with RIVET_DEST_EXISTS instead.
    */
-  putObject(key: string, bytes: Uint8Array): Promise<void>;
+  putObject(key: string, bytes: Uint8Array, options?: PutOptions): Promise<void>;
   /** Removes an object if present. */
   deleteObject(key: string): Promise<void>;
   readObject(key: string): Promise<Uint8Array | undefined>;
@@ -48,4 +49,8 @@ export interface Destination {
   identity?(): Promise<string>;
   /** Releases connections; the destination is not used afterwards. */
   close?(): Promise<void>;
+}
+
+export interface PutOptions {
+  readonly createOnly?: boolean;
 }

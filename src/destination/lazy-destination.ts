@@ -3,7 +3,7 @@
  * SDKs take a noticeable share of start-up time, and most runs never touch them. The
  * URI is known up front because manifests and summaries name it before any write.
  */
-import type { Destination, PartSink } from './destination.js';
+import type { Destination, PartSink, PutOptions } from './destination.js';
 
 export function lazyDestination(kind: string, uri: string, load: () => Promise<Destination>): Destination {
   let loaded: Promise<Destination> | undefined;
@@ -16,7 +16,8 @@ export function lazyDestination(kind: string, uri: string, load: () => Promise<D
     uri,
     capabilities: { commit: 'atomic', markers: true },
     open: async (key: string): Promise<PartSink> => (await get()).open(key),
-    putObject: async (key: string, bytes: Uint8Array) => (await get()).putObject(key, bytes),
+    putObject: async (key: string, bytes: Uint8Array, options?: PutOptions) =>
+      (await get()).putObject(key, bytes, options),
     deleteObject: async (key: string) => (await get()).deleteObject(key),
     readObject: async (key: string) => (await get()).readObject(key),
     stat: async (key: string) => (await get()).stat(key),

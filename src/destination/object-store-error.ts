@@ -67,6 +67,9 @@ export function objectStoreError(failure: StoreFailure, error: unknown): RivetEr
         : 'no Google credentials were found: set credentials_file or GOOGLE_APPLICATION_CREDENTIALS',
     );
   }
+  if (/region is missing/i.test(facts.message)) {
+    return make('RIVET_DEST_REGION', 'set `destination.region` (or AWS_REGION, or a region in the AWS profile)');
+  }
   if (facts.status === 401 || facts.status === 403 || AUTH_CODES.has(facts.code ?? '')) {
     return make(
       'RIVET_DEST_ACCESS_DENIED',

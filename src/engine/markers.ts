@@ -68,8 +68,10 @@ export async function writeMarkers(destination: Destination, manifest: Manifest)
   await destination.putObject(`manifest-${sanitizeForFileName(manifest.run_id)}.json`, bytes);
   await destination.putObject(MANIFEST, bytes);
   const hash = xxh3Of(bytes);
+  // Every run removes `_SUCCESS` before it commits anything, so finding one here means another
+  // writer on this prefix: create-only makes that a failure instead of a marker for the wrong run.
   if (manifest.status === 'success')
-    await destination.putObject(SUCCESS_MARKER, Buffer.from(`${hash}\n`, 'utf8'));
+    await destination.putObject(SUCCESS_MARKER, Buffer.from(`${hash}\n`, 'utf8'), { createOnly: true });
   return hash;
 }
 

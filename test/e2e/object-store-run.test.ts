@@ -213,6 +213,25 @@ describe.skipIf(!available)('rivet run to object stores', () => {
     }
   });
 
+  it('check names an unset key variable as a failed destination preflight (upstream d03)', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(
+        join(dir.path, 'rivet.yaml'),
+        config(
+          'csv',
+          `{ type: s3, bucket: ${BUCKET}, prefix: d03/, endpoint: "${s3.endpoint}", access_key_env: AWS_ACCESS_KEY_ID, secret_key_env: AWS_SECRET_ACCESS_KEY }`,
+        ),
+      );
+      const cli = await runCliAsync(['check', '-c', 'rivet.yaml'], { cwd: dir.path, env: { PG_URL } });
+      expect(cli.code).toBe(1);
+      expect(cli.stderr).toContain("export 'events': destination preflight failed");
+      expect(cli.stderr).toContain('AWS_ACCESS_KEY_ID');
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('doctor probes S3 and GCS, and names the bucket that is missing', async () => {
     const dir = tempDir();
     try {
@@ -240,6 +259,22 @@ describe.skipIf(!available)('rivet run to object stores', () => {
       expect(bad.stdout).toContain('s3://missing-bucket/probe/');
       expect(bad.stdout).toContain('gs://missing-bucket/probe/');
       expect(bad.stdout + bad.stderr).not.toContain('S3RVER');
+
+      // No keys named and none in the environment: the default chain finds nothing.
+      writeFileSync(
+        join(dir.path, 'nokeys.yaml'),
+        two(
+          `{ type: s3, bucket: ${BUCKET}, prefix: probe/, endpoint: "${s3.endpoint}" }`,
+          gcsDestination('probe/'),
+        ),
+      );
+      const nokeys = await runCliAsync(['doctor', '-c', 'nokeys.yaml'], {
+        cwd: dir.path,
+        env: { PG_URL, HOME: dir.path, AWS_EC2_METADATA_DISABLED: 'true' },
+      });
+      expect(nokeys.code).toBe(1);
+      expect(nokeys.stdout).toContain('RIVET_DEST_CREDENTIALS');
+      expect(nokeys.stdout).toContain(`s3://${BUCKET}/probe/`);
     } finally {
       dir.remove();
     }

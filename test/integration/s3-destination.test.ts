@@ -176,6 +176,31 @@ describe('S3Destination errors', () => {
     expect(error).toMatchObject({ code: 'RIVET_DEST_UNREACHABLE', retryable: true });
   });
 
+  it('asks for a region when none can be found', async () => {
+    const saved = process.env.AWS_REGION;
+    delete process.env.AWS_REGION;
+    try {
+      const d = new S3Destination(
+        {
+          kind: 's3',
+          bucket: 'b',
+          prefix: '',
+          region: undefined,
+          endpoint: undefined,
+          profile: 'rivet-no-such-profile',
+          keys: undefined,
+        },
+        ENV,
+      );
+      const error = await d.stat('x').catch((e: unknown) => e);
+      expect(error).toMatchObject({ retryable: false });
+      expect(error).toMatchObject({ code: 'RIVET_DEST_REGION' });
+      expect((error as Error).message).toContain('s3://b/');
+    } finally {
+      if (saved !== undefined) process.env.AWS_REGION = saved;
+    }
+  });
+
   it('names the missing environment variable and never a secret', () => {
     expect(
       () =>

@@ -1,8 +1,8 @@
 /**
  * Layer: destination/gcs. Every object goes through a resumable upload session with
  * CRC32C validation (the client compares its CRC32C with the one the store computed,
- * and deletes the object on a mismatch), parts are created with `ifGenerationMatch: 0`,
- * so a part never replaces an object; markers replace theirs. Authentication: a
+ * and deletes the object on a mismatch), parts and `_SUCCESS` are created with
+ * `ifGenerationMatch: 0`, so they never replace an object; manifests replace theirs. Authentication: a
  * `credentials_file`, else Application Default Credentials; a custom `endpoint` (a
  * local emulator) or `allow_anonymous` sends unauthenticated requests unless a
  * `credentials_file` is given.
@@ -10,7 +10,7 @@
 import { type File, IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import type { RivetError } from '../../common/errors.js';
 import type { GcsPlan } from '../../contracts/object-store-plan.js';
-import type { Destination, PartSink } from '../destination.js';
+import type { Destination, PartSink, PutOptions } from '../destination.js';
 import { objectKey } from '../object-key.js';
 import { objectStoreError } from '../object-store-error.js';
 import { GcsPartSink, gcsNotFound, gcsUploadError } from './gcs-part-sink.js';
@@ -53,12 +53,12 @@ export class GcsDestination implements Destination {
     });
   }
 
-  async putObject(key: string, bytes: Uint8Array): Promise<void> {
+  async putObject(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<void> {
     const sink = await GcsPartSink.open({
       file: this.#file(key),
       key,
       uri: `gs://${this.#plan.bucket}/${objectKey(this.#plan.prefix, key)}`,
-      createOnly: false,
+      createOnly: options.createOnly === true,
       fail: (doing, error) => this.#error(doing, error),
     });
     try {

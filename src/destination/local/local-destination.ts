@@ -11,7 +11,7 @@ import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RivetError } from '../../common/errors.js';
 import { randomHex16 } from '../../common/ids.js';
-import type { CommittedObject, Destination, PartSink } from '../destination.js';
+import type { CommittedObject, Destination, PartSink, PutOptions } from '../destination.js';
 
 export class LocalDestination implements Destination {
   readonly kind = 'local';
@@ -36,11 +36,11 @@ export class LocalDestination implements Destination {
     return new LocalPartSink(handle, temp, target, key, this.root);
   }
 
-  async putObject(key: string, bytes: Uint8Array): Promise<void> {
+  async putObject(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<void> {
     const target = this.#resolve(key);
     await this.#mkdirs(dirname(target));
     const temp = tempName(target);
-    await this.#guard(`writing ${target}`, async () => {
+    try {
       const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
       try {
         await handle.writeFile(bytes);
@@ -48,12 +48,17 @@ export class LocalDestination implements Destination {
       } finally {
         await handle.close();
       }
-      await rename(temp, target);
+      // link() fails on an existing name where rename() replaces it.
+      if (options.createOnly) {
+        await link(temp, target);
+        await unlink(temp);
+      } else await rename(temp, target);
       await syncDirectory(dirname(target));
-    }).catch(async (error: unknown) => {
+    } catch (error) {
       await rm(temp, { force: true });
-      throw error;
-    });
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(target);
+      throw localError(`writing ${target}`, error);
+    }
   }
 
   async deleteObject(key: string): Promise<void> {
@@ -140,11 +145,7 @@ class LocalPartSink implements PartSink {
       await syncDirectory(dirname(this.#target));
     } catch (error) {
       await rm(this.#temp, { force: true });
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new RivetError('RIVET_DEST_EXISTS', `refusing to overwrite existing part ${this.#target}`, {
-          hint: 'parts are never overwritten; remove the file or write to another path',
-        });
-      }
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(this.#target);
       throw localError(`committing ${this.#target}`, error);
     }
     return { key: this.#key, uri: pathToFileURL(join(this.#root, this.#key)).href, bytes: this.#bytes };
@@ -175,6 +176,12 @@ async function syncDirectory(directory: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+function existsError(target: string): RivetError {
+  return new RivetError('RIVET_DEST_EXISTS', `refusing to overwrite existing ${target}`, {
+    hint: 'parts and _SUCCESS are never overwritten; remove the file or write to another path',
+  });
 }
 
 function localError(doing: string, error: unknown): RivetError {

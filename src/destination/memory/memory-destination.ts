@@ -4,7 +4,7 @@
  * a write fail part-way to exercise failure paths.
  */
 import { RivetError } from '../../common/errors.js';
-import type { CommittedObject, Destination, PartSink } from '../destination.js';
+import type { CommittedObject, Destination, PartSink, PutOptions } from '../destination.js';
 
 export class MemoryDestination implements Destination {
   readonly kind = 'memory';
@@ -45,7 +45,10 @@ export class MemoryDestination implements Destination {
     };
   }
 
-  async putObject(key: string, bytes: Uint8Array): Promise<void> {
+  async putObject(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<void> {
+    if (options.createOnly && this.objects.has(key)) {
+      throw new RivetError('RIVET_DEST_EXISTS', `refusing to overwrite existing object ${key}`);
+    }
     this.objects.set(key, Uint8Array.from(bytes));
   }
 

@@ -13,12 +13,12 @@ import {
 } from '@aws-sdk/client-s3';
 import type { RivetError } from '../../common/errors.js';
 import type { S3Plan } from '../../contracts/object-store-plan.js';
-import type { Destination, PartSink } from '../destination.js';
+import type { Destination, PartSink, PutOptions } from '../destination.js';
 import { objectKey } from '../object-key.js';
 import { objectStoreError } from '../object-store-error.js';
 import { createS3Client, describeS3Identity } from './s3-client.js';
 import { S3PartSink } from './s3-part-sink.js';
-import { notFound } from './s3-responses.js';
+import { exists, notFound, preconditionFailed } from './s3-responses.js';
 
 export class S3Destination implements Destination {
   readonly kind = 's3';
@@ -49,8 +49,10 @@ export class S3Destination implements Destination {
     });
   }
 
-  async putObject(key: string, bytes: Uint8Array): Promise<void> {
+  async putObject(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<void> {
     const target = objectKey(this.#plan.prefix, key);
+    // The HEAD serves stores that ignore If-None-Match; the header closes the race where honoured.
+    if (options.createOnly && (await this.#exists(target, `checking ${key}`))) throw exists(this.uri, key);
     try {
       await this.#client.send(
         new PutObjectCommand({
@@ -60,9 +62,11 @@ export class S3Destination implements Destination {
           ContentLength: bytes.length,
           ContentMD5: createHash('md5').update(bytes).digest('base64'),
           ContentType: contentType(key),
+          ...(options.createOnly ? { IfNoneMatch: '*' } : {}),
         }),
       );
     } catch (error) {
+      if (options.createOnly && preconditionFailed(error)) throw exists(this.uri, key);
       throw this.#error(`writing ${key}`, error);
     }
   }
