@@ -115,6 +115,21 @@ describe('GCS destination config', () => {
     );
   });
 
+  it('keeps Google credentials away from custom endpoints that are not on this machine', () => {
+    expect(load('{ type: gcs, bucket: b, endpoint: "http://127.0.0.1:4443" }')).toMatchObject({
+      endpoint: 'http://127.0.0.1:4443',
+    });
+    expect(refusal('{ type: gcs, bucket: b, endpoint: "https://gcs.example.com" }')).toContain(
+      'points at a non-loopback host: Google credentials would be sent to it',
+    );
+    expect(
+      load('{ type: gcs, bucket: b, endpoint: "https://gcs.example.com", allow_anonymous: true }'),
+    ).toMatchObject({ anonymous: true });
+    expect(refusal('{ type: gcs, bucket: b, allow_anonymous: true }')).toContain(
+      'allow_anonymous on a GCS destination needs an `endpoint`',
+    );
+  });
+
   it('refuses two exports sharing one prefix', () => {
     const path = join(dir, 'two.yaml');
     const one = (name: string) =>

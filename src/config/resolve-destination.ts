@@ -54,7 +54,7 @@ function s3(d: RawDestination, add: AddProblem): S3DestinationConfig | undefined
   const ok = [
     bucketGiven(d, 'S3', add),
     foreignKeys(d, 's3', [...GCS_ONLY, ...AZURE_ONLY], add),
-    endpointAllowed(d, add),
+    endpointAllowed(d, 's3', add),
     s3KeysPaired(d, add),
     noAnonymousS3(d, add),
   ].every(Boolean);
@@ -82,13 +82,21 @@ function gcs(d: RawDestination, add: AddProblem): GcsDestinationConfig | undefin
   let ok = [
     bucketGiven(d, 'GCS', add),
     foreignKeys(d, 'gcs', [...S3_ONLY, ...AZURE_ONLY], add),
-    endpointAllowed(d, add),
+    endpointAllowed(d, 'gcs', add),
   ].every(Boolean);
   if (d.allow_anonymous === true && d.credentials_file !== undefined) {
     add(
       'destination',
       'GCS allow_anonymous cannot be used together with credentials_file',
       'keep one of them',
+    );
+    ok = false;
+  } else if (d.allow_anonymous === true && d.endpoint === undefined) {
+    add(
+      'destination',
+      'allow_anonymous on a GCS destination needs an `endpoint` (an emulator): unauthenticated writes to Google Cloud Storage are not offered',
+      'remove allow_anonymous to use Application Default Credentials or a credentials_file',
+      'RIVET_CONFIG_UNSUPPORTED',
     );
     ok = false;
   } else if (d.credentials_file !== undefined && !existsSync(d.credentials_file)) {
@@ -128,8 +136,12 @@ function foreignKeys(d: RawDestination, type: string, keys: readonly string[], a
   return false;
 }
 
-/** Plaintext HTTP carries signed requests and data readable on the way: only to this machine. */
-function endpointAllowed(d: RawDestination, add: AddProblem): boolean {
+/**
+ * A custom endpoint stays on this machine unless the requests carry nothing replayable:
+ * S3 may use a remote `https://` one (SigV4 signatures are per request), GCS may not (an
+ * OAuth bearer token would go to that host), except `allow_anonymous` (upstream's rule).
+ */
+function endpointAllowed(d: RawDestination, store: 's3' | 'gcs', add: AddProblem): boolean {
   if (d.endpoint === undefined) return true;
   let url: URL;
   try {
@@ -146,11 +158,20 @@ function endpointAllowed(d: RawDestination, add: AddProblem): boolean {
     return false;
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (url.protocol === 'http:' && !isLoopbackHost(host) && d.allow_anonymous !== true) {
+  if (isLoopbackHost(host) || d.allow_anonymous === true) return true;
+  if (store === 'gcs') {
+    add(
+      'destination',
+      `destination.endpoint '${d.endpoint}' points at a non-loopback host: Google credentials would be sent to it`,
+      'remove `endpoint` to write to Google Cloud Storage, or use a loopback emulator (or `allow_anonymous: true` for one that needs no credentials)',
+    );
+    return false;
+  }
+  if (url.protocol === 'http:') {
     add(
       'destination',
       `destination.endpoint '${d.endpoint}' points at a non-loopback host over plain http: credentials and data would cross the network in plaintext`,
-      'use an https:// endpoint, or set `allow_anonymous: true` for a store that needs no credentials',
+      'use an https:// endpoint',
     );
     return false;
   }

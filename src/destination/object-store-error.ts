@@ -50,7 +50,7 @@ export function objectStoreError(failure: StoreFailure, error: unknown): RivetEr
   const make = (code: string, hint: string, retryable = false) =>
     new RivetError(code, `${at}: ${detail}`, { hint, retryable, cause: error });
 
-  if (facts.code === 'NoSuchBucket' || (facts.status === 404 && /bucket/i.test(facts.message))) {
+  if (facts.code === 'NoSuchBucket' || (facts.status === 404 && bucketMissing(facts.message))) {
     return make(
       'RIVET_DEST_BUCKET_NOT_FOUND',
       'create the bucket, or fix `destination.bucket` (and `region`)',
@@ -68,7 +68,10 @@ export function objectStoreError(failure: StoreFailure, error: unknown): RivetEr
     );
   }
   if (/region is missing/i.test(facts.message)) {
-    return make('RIVET_DEST_REGION', 'set `destination.region` (or AWS_REGION, or a region in the AWS profile)');
+    return make(
+      'RIVET_DEST_REGION',
+      'set `destination.region` (or AWS_REGION, or a region in the AWS profile)',
+    );
   }
   if (facts.status === 401 || facts.status === 403 || AUTH_CODES.has(facts.code ?? '')) {
     return make(
@@ -100,7 +103,7 @@ export function objectStoreError(failure: StoreFailure, error: unknown): RivetEr
   return make('RIVET_DEST_WRITE', 'check the bucket, the prefix and the permissions of the credentials');
 }
 
-interface ErrorFacts {
+export interface ErrorFacts {
   readonly status: number | undefined;
   readonly code: string | undefined;
   readonly name: string | undefined;
@@ -108,7 +111,7 @@ interface ErrorFacts {
 }
 
 /** Reads AWS SDK (`$metadata`, `Code`, `name`) and gaxios (`response.status`, `code`) errors alike. */
-function errorFacts(error: unknown): ErrorFacts {
+export function errorFacts(error: unknown): ErrorFacts {
   const e = (error ?? {}) as {
     $metadata?: { httpStatusCode?: number };
     response?: { status?: number; data?: { error?: { message?: string; errors?: { reason?: string }[] } } };
@@ -133,10 +136,27 @@ function errorFacts(error: unknown): ErrorFacts {
     body?.errors?.[0]?.reason ??
     e.cause?.code ??
     (e.name !== 'Error' ? e.name : undefined);
-  return { status, code, name: e.name, message: firstLine(body?.message ?? e.message ?? String(error)) };
+  const message = firstLine(body?.message ?? e.message ?? String(error));
+  // The GCS client gives up retrying with a plain Error: `Retry limit exceeded - status: 503 …`.
+  const statusInText = message.match(/\bstatus(?: code)?:? (\d{3})\b/i)?.[1];
+  return {
+    status: status ?? (statusInText === undefined ? undefined : Number(statusInText)),
+    code,
+    name: e.name,
+    message,
+  };
 }
 
+/** GCS and S3 say so in these words; "No such object: <bucket>/<key>" is a missing object. */
+export function bucketMissing(message: string): boolean {
+  return /specified bucket does not exist|no such bucket|bucket not found/i.test(message);
+}
+
+/** A resumable-session URL authorizes its upload by itself: its query never reaches a message. */
 function firstLine(text: string): string {
-  const line = text.split('\n')[0]!.trim();
+  const line = text
+    .split('\n')[0]!
+    .trim()
+    .replace(/(https?:\/\/[^\s?]+)\?[^\s]*/g, '$1?…');
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

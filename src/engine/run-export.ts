@@ -74,6 +74,7 @@ export async function runExport(
       await refuseResumeOverSuccess(plan, destination, options.force ?? false);
     }
   } catch (error) {
+    await destination.close?.().catch(() => undefined);
     return failUnplannedExport(plan, deps, error);
   }
   await recordStart(plan, deps, chunkRun?.resumed ?? false);

@@ -129,9 +129,15 @@ describe.skipIf(!available)('rivet run to object stores', () => {
       expect(uploads.every((u) => u.crc32?.matches === true)).toBe(true);
       const files = await checkMarkers(s3Object, 'exports/events/', `s3://${BUCKET}/exports/events/`);
       await compareWithSource(files, 'csv');
-      const keys = await s3.keys(BUCKET, 'exports/events/');
-      expect(keys.at(-1)).toBe('manifest.json');
-      expect(keys).toContain('_SUCCESS');
+      // Order on the wire: every part completed, then the manifests, then _SUCCESS.
+      const seen = s3.requests.slice(before);
+      const at = (test: (r: (typeof seen)[number]) => boolean) => seen.findLastIndex(test);
+      const lastComplete = at((r) => r.method === 'POST' && r.url.includes('uploadId='));
+      const manifest = at((r) => r.method === 'PUT' && r.url.split('?')[0]!.endsWith('/manifest.json'));
+      const success = at((r) => r.method === 'PUT' && r.url.split('?')[0]!.endsWith('/_SUCCESS'));
+      expect(lastComplete).toBeGreaterThan(-1);
+      expect(manifest).toBeGreaterThan(lastComplete);
+      expect(success).toBeGreaterThan(manifest);
     } finally {
       dir.remove();
     }

@@ -15,7 +15,7 @@ let server: FakeGcs;
 let prefixes = 0;
 
 beforeAll(async () => {
-  server = await startFakeGcs(['rivet-test']);
+  server = await startFakeGcs(['rivet-test', 'acme-bucket']);
 });
 afterAll(async () => {
   await server?.close();
@@ -107,6 +107,33 @@ describe('GcsDestination uploads', () => {
 });
 
 describe('GcsDestination errors', () => {
+  it('tells a missing object from a missing bucket, whatever the bucket is called', async () => {
+    const d = destination('x/', 'acme-bucket');
+    expect(await d.stat('missing.bin')).toBeUndefined();
+    expect(await d.readObject('missing.bin')).toBeUndefined();
+  });
+
+  it('keeps retrying chunks after a marker was written, and calls a lasting 503 transient', async () => {
+    const d = destination();
+    await d.putObject('manifest.json', Buffer.from('{}'));
+    server.faults.chunkFailures = 1;
+    const sink = await d.open('after-marker.bin');
+    await sink.write(randomBytes(GCS_CHUNK_BYTES + 3));
+    await sink.commit();
+    expect(server.faults.chunkFailures).toBe(0);
+
+    server.faults.chunkFailures = 1_000;
+    try {
+      const failing = await d.open('always-503.bin');
+      await failing.write(randomBytes(10));
+      const error = await failing.commit().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'RIVET_DEST_SERVER', retryable: true });
+      expect((error as Error).message).not.toMatch(/upload\/session\/\d+\?/);
+    } finally {
+      server.faults.chunkFailures = 0;
+    }
+  }, 120_000);
+
   it('names the bucket for a missing bucket', async () => {
     const d = destination('x/', 'no-such-bucket');
     const error = await d.putObject('m.json', Buffer.from('{}')).catch((e: unknown) => e);

@@ -130,6 +130,33 @@ describe('S3Destination multipart parts', () => {
     await d.close();
   });
 
+  it('recognises its own completed upload when the completion response was lost', async () => {
+    const d = destination();
+    const data = randomBytes(S3_PART_BYTES + 99);
+    server.faults.dropResponse = { match: (m, url) => m === 'POST' && url.includes('uploadId='), times: 1 };
+    try {
+      const sink = await d.open('lost-response.bin');
+      await sink.write(data);
+      await expect(sink.commit()).resolves.toMatchObject({ bytes: data.length });
+    } finally {
+      server.faults.dropResponse = undefined;
+    }
+    expect(Buffer.compare(Buffer.from((await d.readObject('lost-response.bin'))!), data)).toBe(0);
+  });
+
+  it('writes without s3:ListBucket (HEAD of a missing key answers 403)', async () => {
+    const d = destination();
+    server.faults.headMissingAs403 = true;
+    try {
+      const sink = await d.open('no-list.bin');
+      await sink.write(randomBytes(100));
+      await expect(sink.commit()).resolves.toMatchObject({ bytes: 100 });
+      await d.putObject('_SUCCESS', Buffer.from('x'), { createOnly: true });
+    } finally {
+      server.faults.headMissingAs403 = false;
+    }
+  });
+
   it('verifies markers with Content-MD5', async () => {
     const d = destination();
     const before = server.requests.length;

@@ -35,6 +35,10 @@ export interface S3Faults {
   forbidden?: boolean;
   /** Adds `x-amz-checksum-crc32` to single-PUT responses: the body's real CRC32, or a wrong one. */
   reportCrc32?: 'right' | 'wrong';
+  /** Forward matching requests but drop the connection instead of answering (a lost response). */
+  dropResponse?: { readonly match: (method: string, url: string) => boolean; times: number };
+  /** Answer HEAD of a missing key with 403, as AWS does for callers without s3:ListBucket. */
+  headMissingAs403?: boolean;
   /** Called for each request before it is forwarded (a test may kill a process here). */
   onRequest?: (r: RecordedRequest) => void;
 }
@@ -76,6 +80,19 @@ export async function startS3(buckets: readonly string[]): Promise<S3TestServer>
       const upstream = request(
         { host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: req.headers },
         (answer) => {
+          const drop = faults.dropResponse;
+          if (drop && drop.times > 0 && drop.match(req.method!, req.url!)) {
+            drop.times--;
+            answer.resume();
+            res.destroy();
+            return;
+          }
+          if (faults.headMissingAs403 && req.method === 'HEAD' && answer.statusCode === 404) {
+            answer.resume();
+            res.writeHead(403);
+            res.end();
+            return;
+          }
           const headers = { ...answer.headers };
           if (faults.reportCrc32 !== undefined && req.method === 'PUT' && !req.url!.includes('partNumber')) {
             headers['x-amz-checksum-crc32'] =

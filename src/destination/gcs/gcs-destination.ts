@@ -3,9 +3,8 @@
  * CRC32C validation (the client compares its CRC32C with the one the store computed,
  * and deletes the object on a mismatch), parts and `_SUCCESS` are created with
  * `ifGenerationMatch: 0`, so they never replace an object; manifests replace theirs. Authentication: a
- * `credentials_file`, else Application Default Credentials; a custom `endpoint` (a
- * local emulator) or `allow_anonymous` sends unauthenticated requests unless a
- * `credentials_file` is given.
+ * `credentials_file`, else Application Default Credentials; a custom `endpoint` (an
+ * emulator) gets unauthenticated requests unless a `credentials_file` is given.
  */
 import { type File, IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import type { RivetError } from '../../common/errors.js';
@@ -14,8 +13,6 @@ import type { Destination, PartSink, PutOptions } from '../destination.js';
 import { objectKey } from '../object-key.js';
 import { objectStoreError } from '../object-store-error.js';
 import { GcsPartSink, gcsNotFound, gcsUploadError } from './gcs-part-sink.js';
-
-const PUBLIC_ENDPOINT = 'https://storage.googleapis.com';
 
 export class GcsDestination implements Destination {
   readonly kind = 'gcs';
@@ -27,9 +24,8 @@ export class GcsDestination implements Destination {
   constructor(plan: GcsPlan) {
     this.#plan = plan;
     this.uri = `gs://${plan.bucket}/${plan.prefix}`;
-    const endpoint = plan.endpoint ?? (plan.anonymous ? PUBLIC_ENDPOINT : undefined);
     this.#storage = new Storage({
-      ...(endpoint === undefined ? {} : { apiEndpoint: endpoint.replace(/\/+$/, '') }),
+      ...(plan.endpoint === undefined ? {} : { apiEndpoint: plan.endpoint.replace(/\/+$/, '') }),
       ...(plan.credentialsFile === undefined
         ? {}
         : { keyFilename: plan.credentialsFile, useAuthWithCustomEndpoint: true }),
@@ -38,7 +34,9 @@ export class GcsDestination implements Destination {
         maxRetries: 4,
         retryDelayMultiplier: 2,
         maxRetryDelay: 10,
-        idempotencyStrategy: IdempotencyStrategy.RetryConditional,
+        // Every write is safe to repeat: chunks go to one session at an offset, and create-only
+        // is enforced by the store. (RetryConditional also zeroes the shared retry count.)
+        idempotencyStrategy: IdempotencyStrategy.RetryAlways,
       },
     });
   }
@@ -100,7 +98,8 @@ export class GcsDestination implements Destination {
 
   async identity(): Promise<string> {
     if (this.#plan.credentialsFile !== undefined) return `service account key ${this.#plan.credentialsFile}`;
-    if (this.#plan.anonymous || this.#plan.endpoint !== undefined) return 'unauthenticated requests';
+    // A custom endpoint without a key file gets unauthenticated requests (the config allows it only for emulators).
+    if (this.#plan.endpoint !== undefined) return 'unauthenticated requests';
     try {
       const credentials = await this.#storage.authClient.getCredentials();
       return `Application Default Credentials${credentials.client_email ? ` (${credentials.client_email})` : ''}`;

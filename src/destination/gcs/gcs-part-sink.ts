@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream';
 import type { File } from '@google-cloud/storage';
 import { RivetError } from '../../common/errors.js';
 import type { CommittedObject, PartSink } from '../destination.js';
+import { bucketMissing, errorFacts } from '../object-store-error.js';
 
 export const GCS_CHUNK_BYTES = 8 * 1024 * 1024;
 
@@ -66,6 +67,8 @@ export class GcsPartSink implements PartSink {
         this.#failure ??= error;
         resolve();
       });
+      // Destroyed without an error (abort): nothing more will come.
+      this.#stream.once('close', () => resolve());
     });
   }
 
@@ -74,7 +77,7 @@ export class GcsPartSink implements PartSink {
     this.#bytes += chunk.length;
     // The stream may hold the chunk until the uploader takes it: a copy, since callers reuse buffers.
     if (!this.#stream.write(Buffer.from(chunk))) {
-      await Promise.race([once(this.#stream, 'drain'), this.#settled]);
+      await Promise.race([once(this.#stream, 'drain').catch(() => undefined), this.#settled]);
       this.#throwIfFailed();
     }
   }
@@ -83,6 +86,12 @@ export class GcsPartSink implements PartSink {
     this.#throwIfFailed();
     this.#stream.end();
     await this.#settled;
+    if (this.#failure === undefined && !this.#finished)
+      this.#failure = new Error('upload stream closed early');
+    if (this.#failure !== undefined && isCrcMismatch(this.#failure)) {
+      // The client deletes a mismatching object, but may fail to: it must not stay under a final name.
+      await this.#target.file.delete({ ignoreNotFound: true }).catch(() => undefined);
+    }
     this.#throwIfFailed();
     const size = Number(this.#target.file.metadata.size);
     if (size !== this.#bytes) {
@@ -116,27 +125,26 @@ export class GcsPartSink implements PartSink {
   }
 }
 
+/** A missing object; a missing bucket is an error to report, not an absent object. */
 export function gcsNotFound(error: unknown): boolean {
-  const e = error as {
-    code?: number | string;
-    status?: number;
-    response?: { status?: number };
-    message?: string;
-  };
-  return (
-    (e.code === 404 || e.status === 404 || e.response?.status === 404) && !/bucket/i.test(e.message ?? '')
-  );
+  const facts = errorFacts(error);
+  return facts.status === 404 && !bucketMissing(facts.message);
 }
 
-/** The client's own verdicts: a CRC32C mismatch (object already deleted), a failed precondition. */
+function isCrcMismatch(error: unknown): boolean {
+  const message = (error as { message?: unknown })?.message;
+  return typeof message === 'string' && message.includes('did not match the data from the server');
+}
+
+/** The client's own verdicts: a CRC32C mismatch, a failed precondition. */
 export function gcsUploadError(error: unknown, where: string): RivetError | undefined {
   const e = error as { code?: number | string; status?: number; message?: string };
-  if (typeof e.message === 'string' && e.message.includes('did not match the data from the server')) {
+  if (isCrcMismatch(error) && typeof e.message === 'string') {
     return new RivetError(
       'RIVET_DEST_INTEGRITY',
       `GCS upload under ${where} corrupted in transit: ${e.message.split('\n')[0]}`,
       {
-        hint: 'the client compared CRC32C with the store and removed the object; a retry rewrites it',
+        hint: 'the CRC32C the store computed differs from the bytes sent; the object was removed and a retry rewrites it',
         retryable: true,
         cause: error,
       },

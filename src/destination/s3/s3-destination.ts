@@ -18,7 +18,7 @@ import { objectKey } from '../object-key.js';
 import { objectStoreError } from '../object-store-error.js';
 import { createS3Client, describeS3Identity } from './s3-client.js';
 import { S3PartSink } from './s3-part-sink.js';
-import { exists, notFound, preconditionFailed } from './s3-responses.js';
+import { exists, forbidden, notFound, preconditionFailed } from './s3-responses.js';
 
 export class S3Destination implements Destination {
   readonly kind = 's3';
@@ -114,12 +114,16 @@ export class S3Destination implements Destination {
     this.#client.destroy();
   }
 
+  /**
+   * Whether a key is taken, before a create-only write. Without `s3:ListBucket`, AWS
+   * answers 403 for a missing key: that is "unknown", and `If-None-Match` decides.
+   */
   async #exists(target: string, doing: string): Promise<boolean> {
     try {
       await this.#client.send(new HeadObjectCommand({ Bucket: this.#plan.bucket, Key: target }));
       return true;
     } catch (error) {
-      if (notFound(error)) return false;
+      if (notFound(error) || forbidden(error)) return false;
       throw this.#error(doing, error);
     }
   }

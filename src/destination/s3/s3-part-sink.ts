@@ -26,6 +26,8 @@ import { exists, preconditionFailed } from './s3-responses.js';
 
 export const S3_PART_BYTES = 8 * 1024 * 1024;
 export const S3_PARTS_IN_FLIGHT = 2;
+/** S3's limit: with 8 MiB parts an object holds at most ~78 GiB; `max_file_size` keeps parts below it. */
+const MAX_PARTS = 10_000;
 
 /** `zlib.crc32` exists from Node 20.15; without it the whole-object CRC comparison is skipped. */
 const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
@@ -53,6 +55,9 @@ export class S3PartSink implements PartSink {
   #buffer: Buffer | undefined;
   #filled = 0;
   #uploadId: string | undefined;
+  #creating: Promise<string> | undefined;
+  /** CompleteMultipartUpload or the single PUT has been sent (its response may still be lost). */
+  #sent = false;
   #nextPart = 1;
   /** The whole-object CRC32 the store reported at completion, if any. */
   #reportedCrc: string | undefined;
@@ -90,9 +95,11 @@ export class S3PartSink implements PartSink {
       if (this.#uploadId === undefined) await this.#putWhole();
       else await this.#complete();
     } catch (error) {
-      await this.#abortUpload();
-      if (preconditionFailed(error)) throw exists(this.#t.prefixUri, this.#t.key);
-      throw this.#t.fail(`uploading ${this.#t.key}`, error);
+      if (!(await this.#ownEarlierAttempt(error))) {
+        await this.#abortUpload();
+        if (preconditionFailed(error)) throw exists(this.#t.prefixUri, this.#t.key);
+        throw this.#t.fail(`uploading ${this.#t.key}`, error);
+      }
     }
     await this.#verify();
     this.#committed = true;
@@ -106,17 +113,35 @@ export class S3PartSink implements PartSink {
     await this.#abortUpload();
   }
 
+  /**
+   * The SDK retries a request whose response was lost. If the first attempt of the final
+   * request went through, the retries meet our own object and fail (412, NoSuchUpload, or
+   * a server error on an upload that no longer exists). The key was free before, so an
+   * object of exactly our size there is this part.
+   */
+  async #ownEarlierAttempt(error: unknown): Promise<boolean> {
+    const retried = ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
+    if (!this.#sent || !retried) return false;
+    const head = await this.#t.client
+      .send(new HeadObjectCommand({ Bucket: this.#t.bucket, Key: this.#t.objectKey }))
+      .catch(() => undefined);
+    return head?.ContentLength === this.#bytes;
+  }
+
   /** Hands the full buffer to an upload slot, waiting while both slots are busy. */
   async #sendFull(): Promise<void> {
     const body = this.#buffer!;
     this.#buffer = undefined;
     this.#filled = 0;
     try {
-      this.#uploadId ??= await this.#create();
+      this.#creating ??= this.#create();
+      this.#uploadId ??= await this.#creating;
     } catch (error) {
       this.#failure ??= error;
-      this.#throwIfFailed();
     }
+    this.#throwIfFailed();
+    // An abort that ran while the upload was being created found no id to abort.
+    if (this.#closed) throw this.#t.fail(`uploading ${this.#t.key}`, new Error('part aborted'));
     while (this.#inFlight.size >= S3_PARTS_IN_FLIGHT) await Promise.race(this.#inFlight);
     this.#throwIfFailed();
     this.#startPart(body, body.length);
@@ -124,6 +149,15 @@ export class S3PartSink implements PartSink {
 
   #startPart(body: Buffer, length: number): void {
     const partNumber = this.#nextPart++;
+    if (partNumber > MAX_PARTS) {
+      this.#free.push(body);
+      this.#failure ??= new RivetError(
+        'RIVET_DEST_PART_TOO_LARGE',
+        `S3 object ${this.#t.uri} would need more than ${MAX_PARTS} upload parts of 8 MiB (about 78 GiB)`,
+        { hint: 'set `max_file_size` (for example `10GB`) so the export is split into several files' },
+      );
+      return;
+    }
     const sent = this.#t.client
       .send(
         new UploadPartCommand({
@@ -168,6 +202,7 @@ export class S3PartSink implements PartSink {
   }
 
   async #putWhole(): Promise<void> {
+    this.#sent = true;
     const answer = await this.#t.client.send(
       new PutObjectCommand({
         Bucket: this.#t.bucket,
@@ -190,6 +225,7 @@ export class S3PartSink implements PartSink {
     }
     await Promise.all(this.#inFlight);
     this.#throwIfFailed();
+    this.#sent = true;
     const answer = await this.#t.client.send(
       new CompleteMultipartUploadCommand({
         Bucket: this.#t.bucket,
@@ -205,7 +241,8 @@ export class S3PartSink implements PartSink {
   /** Waits for parts in flight, then discards the upload (best effort: the run's error matters more). */
   async #abortUpload(): Promise<void> {
     await Promise.all(this.#inFlight);
-    const uploadId = this.#uploadId;
+    await this.#creating?.catch(() => undefined);
+    const uploadId = this.#uploadId ?? (await this.#creating?.catch(() => undefined));
     this.#uploadId = undefined;
     this.#buffer = undefined;
     this.#free.length = 0;
@@ -223,9 +260,11 @@ export class S3PartSink implements PartSink {
 
   /** The size the store reports must be ours; a whole-object CRC32, when it reports one, too. */
   async #verify(): Promise<void> {
+    // The object is ours from here: whatever fails, it must not stay under its final name.
     const head = await this.#t.client
       .send(new HeadObjectCommand({ Bucket: this.#t.bucket, Key: this.#t.objectKey }))
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
+        await this.#t.remove().catch(() => undefined);
         throw this.#t.fail(`checking ${this.#t.key}`, error);
       });
     const reported = this.#reportedCrc;
