@@ -107,6 +107,13 @@ export function buildProgram(io: () => CliIo, setExit: (code: ExitClass) => void
     .addOption(new Option('--exclude <glob>', 'leave out tables matching (repeatable)').argParser(collect))
     .option('-o, --output <path>', 'write the config here instead of stdout')
     .option('--force', 'overwrite --output if it exists', false)
+    .option('--s3-bucket <bucket>', 'write to S3: destination prefix exports/<table>/ in this bucket')
+    .option('--s3-region <region>', 'region of --s3-bucket')
+    .option('--gcs-bucket <bucket>', 'write to GCS: destination prefix exports/<table>/ in this bucket')
+    .option(
+      '--gcs-credentials-file <path>',
+      'service-account key for --gcs-bucket (else Application Default Credentials)',
+    )
     .action(async (flags) => setExit(await (await import('./commands/init.js')).initCommand(flags, io())));
 
   program

@@ -14,7 +14,14 @@ export interface InitOptions {
   readonly product: string;
   readonly schema: string;
   readonly generatedOn: string;
+  readonly destination: InitDestination;
 }
+
+/** Where the generated exports write: `./output/<table>`, or `exports/<table>/` in a bucket. */
+export type InitDestination =
+  | { readonly kind: 'local' }
+  | { readonly kind: 's3'; readonly bucket: string; readonly region: string | undefined }
+  | { readonly kind: 'gcs'; readonly bucket: string; readonly credentialsFile: string | undefined };
 
 export interface Skipped {
   readonly name: string;
@@ -67,12 +74,41 @@ function exportLines(p: TableProfile, options: InitOptions): string[] {
   const { name, schema } = p.listed;
   const head = [`  # ${describe(p)}`];
   const body = [`  - name: ${name}`, `    table: ${schema}.${name}`, ...modeLines(p, options)];
-  body.push('    format: parquet', '    destination:', '      type: local', `      path: ./output/${name}`);
+  body.push('    format: parquet', '    destination:', ...destinationLines(name, options.destination));
   if (p.overrides.length > 0) {
     body.push('    columns:');
     for (const o of p.overrides) body.push(`      ${yamlKey(o.column)}: ${o.type}  # ${o.why}`);
   }
   return [...head, ...body];
+}
+
+function destinationLines(table: string, d: InitDestination): string[] {
+  switch (d.kind) {
+    case 'local':
+      return ['      type: local', `      path: ./output/${table}`];
+    case 's3':
+      return [
+        '      type: s3',
+        `      bucket: ${yamlValue(d.bucket)}`,
+        `      prefix: exports/${table}/`,
+        ...(d.region === undefined ? [] : [`      region: ${yamlValue(d.region)}`]),
+        '      # credentials: the default AWS chain, or aws_profile / access_key_env + secret_key_env',
+      ];
+    case 'gcs':
+      return [
+        '      type: gcs',
+        `      bucket: ${yamlValue(d.bucket)}`,
+        `      prefix: exports/${table}/`,
+        ...(d.credentialsFile === undefined
+          ? ['      # credentials: Application Default Credentials, or credentials_file']
+          : [`      credentials_file: ${yamlValue(d.credentialsFile)}`]),
+      ];
+  }
+}
+
+/** A flag value as a YAML scalar: JSON strings are valid double-quoted YAML. */
+function yamlValue(value: string): string {
+  return /^[A-Za-z0-9._/-]+$/.test(value) ? value : JSON.stringify(value);
 }
 
 function describe(p: TableProfile): string {

@@ -132,5 +132,28 @@ for (const engine of engines) {
       expect(tags.stdout).toContain('- name: tmp_import');
       expect(tags.stdout).not.toContain('- name: orders');
     });
+
+    it('points the exports at a bucket with --s3-bucket / --gcs-bucket, and checks the flag pairs', () => {
+      const base = ['init', '--source-env', 'SOURCE_URL', '--schema', fx.schema, '--table', 'tags'];
+      const s3 = cli(...base, '--s3-bucket', 'acme-lake', '--s3-region', 'eu-west-1', '-o', 's3.yaml');
+      expect(s3.code, s3.stderr).toBe(0);
+      const s3Yaml = readFileSync(join(dir.path, 's3.yaml'), 'utf8');
+      expect(s3Yaml).toContain(
+        '    destination:\n      type: s3\n      bucket: acme-lake\n      prefix: exports/tags/\n      region: eu-west-1\n',
+      );
+      // The generated file loads: check gets past the config to the source (no bucket is touched).
+      expect(cli('check', '-c', 's3.yaml').code).toBe(0);
+      const gcs = cli(...base, '--gcs-bucket', 'acme-lake');
+      expect(gcs.code, gcs.stderr).toBe(0);
+      expect(gcs.stdout).toContain('      type: gcs\n      bucket: acme-lake\n      prefix: exports/tags/\n');
+
+      const both = cli(...base, '--s3-bucket', 'a', '--gcs-bucket', 'b');
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain('--s3-bucket and --gcs-bucket cannot be used together');
+      expect(cli(...base, '--s3-region', 'eu-west-1').stderr).toContain('--s3-region requires --s3-bucket');
+      expect(cli(...base, '--gcs-credentials-file', 'k.json').stderr).toContain(
+        '--gcs-credentials-file requires --gcs-bucket',
+      );
+    });
   });
 }

@@ -7,7 +7,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { ExitClass, RivetError } from '../../common/errors.js';
 import type { SourceConfig } from '../../config/config-types.js';
-import { exclusionReason, initConfig, type Skipped } from '../../preflight/init-config.js';
+import {
+  exclusionReason,
+  type InitDestination,
+  initConfig,
+  type Skipped,
+} from '../../preflight/init-config.js';
 import { profileRelation, type TableProfile } from '../../preflight/profile-relation.js';
 import type { ListedRelation } from '../../source/source-diagnostics.js';
 import { type CliIo, line } from '../cli-io.js';
@@ -22,9 +27,14 @@ export interface InitFlags {
   readonly exclude?: readonly string[];
   readonly output?: string;
   readonly force: boolean;
+  readonly s3Bucket?: string;
+  readonly s3Region?: string;
+  readonly gcsBucket?: string;
+  readonly gcsCredentialsFile?: string;
 }
 
 export async function initCommand(flags: InitFlags, io: CliIo): Promise<ExitClass> {
+  const destination = initDestination(flags);
   const { url, urlEnv } = sourceUrl(flags, io.env);
   if (flags.output !== undefined && existsSync(flags.output) && !flags.force) {
     throw new RivetError('RIVET_INIT_EXISTS', `init: '${flags.output}' already exists`, {
@@ -55,6 +65,7 @@ export async function initCommand(flags: InitFlags, io: CliIo): Promise<ExitClas
       product: server.product,
       schema: flags.schema ?? listed[0]?.schema ?? (engine === 'postgres' ? 'public' : 'the database'),
       generatedOn: new Date().toISOString().slice(0, 10),
+      destination,
     });
     if (flags.output === undefined) io.stdout.write(yaml);
     else {
@@ -68,6 +79,28 @@ export async function initCommand(flags: InitFlags, io: CliIo): Promise<ExitClas
     await source.close();
   }
   return ExitClass.ok;
+}
+
+/** Upstream's bucket flags: one store at most, and each store's extra flag needs its bucket. */
+function initDestination(flags: InitFlags): InitDestination {
+  const usage = (message: string) =>
+    new RivetError('RIVET_USAGE_INIT_DESTINATION', `init: ${message}`, {
+      hint: 'pass --s3-bucket (with an optional --s3-region) or --gcs-bucket (with an optional --gcs-credentials-file), not both',
+      exitClass: ExitClass.usageOrTransient,
+    });
+  if (flags.s3Bucket !== undefined && flags.gcsBucket !== undefined) {
+    throw usage('--s3-bucket and --gcs-bucket cannot be used together');
+  }
+  if (flags.s3Region !== undefined && flags.s3Bucket === undefined)
+    throw usage('--s3-region requires --s3-bucket');
+  if (flags.gcsCredentialsFile !== undefined && flags.gcsBucket === undefined) {
+    throw usage('--gcs-credentials-file requires --gcs-bucket');
+  }
+  if (flags.s3Bucket !== undefined) return { kind: 's3', bucket: flags.s3Bucket, region: flags.s3Region };
+  if (flags.gcsBucket !== undefined) {
+    return { kind: 'gcs', bucket: flags.gcsBucket, credentialsFile: flags.gcsCredentialsFile };
+  }
+  return { kind: 'local' };
 }
 
 function sourceUrl(flags: InitFlags, env: CliIo['env']): { url: string; urlEnv: string } {
