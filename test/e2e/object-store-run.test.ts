@@ -156,6 +156,40 @@ describe.skipIf(!available)('rivet run to object stores', () => {
     }
   });
 
+  it('a chunked run with two workers, killed after two chunks, resumes to an exact set on S3', async () => {
+    const dir = tempDir();
+    try {
+      const chunked = config('csv', s3Destination('chunked/')).replace(
+        '    format: csv\n',
+        '    format: csv\n    mode: chunked\n    chunk_column: id\n    chunk_size: 50000\n    parallel: 2\n    chunk_checkpoint: true\n',
+      );
+      writeFileSync(join(dir.path, 'rivet.yaml'), chunked);
+      const child = startCli(['run', '-c', 'rivet.yaml'], { cwd: dir.path, env: env() });
+      const exited = new Promise((r) => child.once('exit', r));
+      let partPuts = 0;
+      s3.faults.onRequest = (r) => {
+        if (r.method === 'PUT' && r.url.split('?')[0]!.endsWith('.csv') && ++partPuts === 3)
+          child.kill('SIGKILL');
+      };
+      await exited;
+      s3.faults.onRequest = undefined;
+      expect(child.signalCode).toBe('SIGKILL');
+      expect(await s3.keys(BUCKET, 'chunked/')).not.toContain('_SUCCESS');
+
+      const resumed = await runCliAsync(['run', '-c', 'rivet.yaml', '--resume'], {
+        cwd: dir.path,
+        env: env(),
+      });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const files = await checkMarkers(s3Object, 'chunked/', `s3://${BUCKET}/chunked/`);
+      expect(files.length).toBe(5);
+      await compareWithSource(files, 'csv');
+    } finally {
+      s3.faults.onRequest = undefined;
+      dir.remove();
+    }
+  });
+
   it('a SIGKILL mid-upload leaves no object under a final key and no _SUCCESS', async () => {
     const dir = tempDir();
     try {
