@@ -50,6 +50,17 @@ describe('S3 destination config', () => {
     expect(load('{ type: s3, bucket: data, aws_profile: etl }')).toMatchObject({ profile: 'etl' });
   });
 
+  it('refuses a max_file_size one S3 object cannot hold', () => {
+    const path = join(dir, 'big.yaml');
+    writeFileSync(
+      path,
+      'source:\n  type: postgres\n  url_env: PG_URL\nexports:\n  - name: o\n    table: public.o\n    format: csv\n    max_file_size: 100GB\n    destination: { type: s3, bucket: b }\n',
+    );
+    expect(() => loadConfig(path, { params: new Map(), env: {} })).toThrow(
+      /exceeds what one S3 object can hold/,
+    );
+  });
+
   it('requires a bucket', () => {
     expect(refusal('{ type: s3, prefix: x/ }')).toContain("S3 destination requires 'bucket'");
   });
@@ -119,6 +130,14 @@ describe('GCS destination config', () => {
     expect(load('{ type: gcs, bucket: b, endpoint: "http://127.0.0.1:4443" }')).toMatchObject({
       endpoint: 'http://127.0.0.1:4443',
     });
+    expect(
+      load('{ type: gcs, bucket: b, endpoint: "https://storage.europe-west3.rep.googleapis.com" }'),
+    ).toMatchObject({
+      endpoint: 'https://storage.europe-west3.rep.googleapis.com',
+    });
+    expect(refusal('{ type: gcs, bucket: b, endpoint: "http://storage.googleapis.com" }')).toContain(
+      'Google credentials would be sent to it',
+    );
     expect(refusal('{ type: gcs, bucket: b, endpoint: "https://gcs.example.com" }')).toContain(
       'points at a non-loopback host: Google credentials would be sent to it',
     );

@@ -138,8 +138,10 @@ function foreignKeys(d: RawDestination, type: string, keys: readonly string[], a
 
 /**
  * A custom endpoint stays on this machine unless the requests carry nothing replayable:
- * S3 may use a remote `https://` one (SigV4 signatures are per request), GCS may not (an
- * OAuth bearer token would go to that host), except `allow_anonymous` (upstream's rule).
+ * S3 may use a remote `https://` one (SigV4 signatures are per request). GCS may use
+ * Google's own `https://…googleapis.com` endpoints (regional, Private Service Connect);
+ * any other remote one needs `allow_anonymous` (upstream's rule), since a key file's OAuth
+ * bearer token would otherwise go to that host.
  */
 function endpointAllowed(d: RawDestination, store: 's3' | 'gcs', add: AddProblem): boolean {
   if (d.endpoint === undefined) return true;
@@ -159,6 +161,7 @@ function endpointAllowed(d: RawDestination, store: 's3' | 'gcs', add: AddProblem
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isLoopbackHost(host) || d.allow_anonymous === true) return true;
+  if (store === 'gcs' && url.protocol === 'https:' && /(^|\.)googleapis\.com$/i.test(host)) return true;
   if (store === 'gcs') {
     add(
       'destination',

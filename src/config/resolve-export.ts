@@ -22,6 +22,9 @@ export interface ExportContext {
   readonly readQueryFile: (path: string) => string | { readonly error: string };
 }
 
+/** 10,000 multipart parts of 8 MiB, as the S3 destination writes them. */
+const S3_MAX_OBJECT_BYTES = 10_000 * 8 * 1024 * 1024;
+
 /** Bounds the WASM encoder: a row group is buffered (encoded) until it is flushed. */
 const DEFAULT_ROW_GROUP_MB = 32;
 
@@ -49,6 +52,13 @@ export function resolveExport(raw: RawExport, ctx: ExportContext): Resolved<Expo
       'max_file_size',
       `invalid max_file_size '${raw.max_file_size}'`,
       'use a size such as `256MB`, `1.5GB`, `500KB` (binary units, at least 1 byte)',
+    );
+  }
+  if (destination?.kind === 's3' && maxFileBytes !== undefined && maxFileBytes > S3_MAX_OBJECT_BYTES) {
+    add(
+      'max_file_size',
+      `max_file_size '${raw.max_file_size}' exceeds what one S3 object can hold at 10,000 upload parts of 8 MiB (about 78 GiB)`,
+      'use a max_file_size of at most `78GB`',
     );
   }
   if (raw.tuning?.batch_size !== undefined && raw.tuning.batch_size_memory_mb !== undefined) {

@@ -106,9 +106,15 @@ function destinationLines(table: string, d: InitDestination): string[] {
   }
 }
 
-/** A flag value as a YAML scalar: JSON strings are valid double-quoted YAML. */
-function yamlValue(value: string): string {
-  return /^[A-Za-z0-9._/-]+$/.test(value) ? value : JSON.stringify(value);
+/**
+ * A flag value as a YAML string scalar: plain only when YAML cannot read it as anything
+ * else (a digit-only bucket name would load as a number, `null` as null); otherwise a
+ * JSON string, which is valid double-quoted YAML.
+ */
+export function yamlValue(value: string): string {
+  const plain =
+    /^[A-Za-z][A-Za-z0-9._/-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(value);
+  return plain ? value : JSON.stringify(value);
 }
 
 function describe(p: TableProfile): string {

@@ -152,6 +152,31 @@ describe('GcsDestination errors', () => {
     }
   });
 
+  it('refuses a key file when STORAGE_EMULATOR_HOST would send its token to another host', () => {
+    const saved = process.env.STORAGE_EMULATOR_HOST;
+    process.env.STORAGE_EMULATOR_HOST = 'https://gcs.example.com';
+    try {
+      const open = (credentialsFile: string | undefined) =>
+        new GcsDestination({
+          kind: 'gcs',
+          bucket: 'b',
+          prefix: 'p/',
+          endpoint: undefined,
+          credentialsFile,
+          anonymous: false,
+        });
+      expect(() => open('/secrets/key.json')).toThrow(
+        /STORAGE_EMULATOR_HOST points at 'https:\/\/gcs.example.com'/,
+      );
+      expect(() => open(undefined)).not.toThrow();
+      process.env.STORAGE_EMULATOR_HOST = '127.0.0.1:4443';
+      expect(() => open('/secrets/key.json')).not.toThrow();
+    } finally {
+      if (saved === undefined) delete process.env.STORAGE_EMULATOR_HOST;
+      else process.env.STORAGE_EMULATOR_HOST = saved;
+    }
+  });
+
   it('classifies an unreachable endpoint as transient', async () => {
     const d = new GcsDestination({
       kind: 'gcs',

@@ -7,7 +7,8 @@
  * emulator) gets unauthenticated requests unless a `credentials_file` is given.
  */
 import { type File, IdempotencyStrategy, Storage } from '@google-cloud/storage';
-import type { RivetError } from '../../common/errors.js';
+import { RivetError } from '../../common/errors.js';
+import { isLoopbackHost } from '../../common/loopback.js';
 import type { GcsPlan } from '../../contracts/object-store-plan.js';
 import type { Destination, PartSink, PutOptions } from '../destination.js';
 import { objectKey } from '../object-key.js';
@@ -22,6 +23,7 @@ export class GcsDestination implements Destination {
   readonly #storage: Storage;
 
   constructor(plan: GcsPlan) {
+    refuseForeignEmulatorHost(plan);
     this.#plan = plan;
     this.uri = `gs://${plan.bucket}/${plan.prefix}`;
     this.#storage = new Storage({
@@ -117,4 +119,28 @@ export class GcsDestination implements Destination {
       gcsUploadError(error, this.uri) ?? objectStoreError({ store: 'GCS', where: this.uri, doing }, error)
     );
   }
+}
+
+/**
+ * STORAGE_EMULATOR_HOST redirects the client library to another host; with a key file its
+ * bearer token would follow. The config's endpoint rule cannot see the variable: checked here.
+ */
+function refuseForeignEmulatorHost(plan: GcsPlan): void {
+  const emulator = process.env.STORAGE_EMULATOR_HOST;
+  if (emulator === undefined || emulator === '' || plan.credentialsFile === undefined) return;
+  let host = emulator;
+  try {
+    host = new URL(emulator.includes('://') ? emulator : `http://${emulator}`).hostname.replace(
+      /^\[|\]$/g,
+      '',
+    );
+  } catch {
+    // Not a URL: compared as given.
+  }
+  if (isLoopbackHost(host)) return;
+  throw new RivetError(
+    'RIVET_DEST_CREDENTIALS',
+    `GCS destination gs://${plan.bucket}/${plan.prefix}: STORAGE_EMULATOR_HOST points at '${emulator}', which is not this machine, and the credentials_file's token would be sent there`,
+    { hint: 'unset STORAGE_EMULATOR_HOST, or remove credentials_file when writing to an emulator' },
+  );
 }

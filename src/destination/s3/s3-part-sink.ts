@@ -9,6 +9,7 @@
  * `If-None-Match: *` after a HEAD (a store without conditional writes ignores the
  * header). A failed or aborted part sends AbortMultipartUpload, so no parts stay billed.
  */
+import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import {
   AbortMultipartUploadCommand,
@@ -22,7 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { RivetError } from '../../common/errors.js';
 import type { CommittedObject, PartSink } from '../destination.js';
-import { exists, preconditionFailed } from './s3-responses.js';
+import { exists, notFound, preconditionFailed } from './s3-responses.js';
 
 export const S3_PART_BYTES = 8 * 1024 * 1024;
 export const S3_PARTS_IN_FLIGHT = 2;
@@ -63,6 +64,7 @@ export class S3PartSink implements PartSink {
   #reportedCrc: string | undefined;
   #failure: unknown;
   #committed = false;
+  #aborted = false;
   #bytes = 0;
   #crc = 0;
   #closed = false;
@@ -95,8 +97,11 @@ export class S3PartSink implements PartSink {
       if (this.#uploadId === undefined) await this.#putWhole();
       else await this.#complete();
     } catch (error) {
-      if (!(await this.#ownEarlierAttempt(error))) {
+      const landed = await this.#landed(error);
+      if (landed !== 'ours') {
         await this.#abortUpload();
+        // The final request may have created the object before failing: it must not stay.
+        if (landed === 'unknown') await this.#t.remove().catch(() => undefined);
         if (preconditionFailed(error)) throw exists(this.#t.prefixUri, this.#t.key);
         throw this.#t.fail(`uploading ${this.#t.key}`, error);
       }
@@ -114,18 +119,42 @@ export class S3PartSink implements PartSink {
   }
 
   /**
-   * The SDK retries a request whose response was lost. If the first attempt of the final
-   * request went through, the retries meet our own object and fail (412, NoSuchUpload, or
-   * a server error on an upload that no longer exists). The key was free before, so an
-   * object of exactly our size there is this part.
+   * After the final request (CompleteMultipartUpload or the single PUT) failed: did it
+   * create the object anyway? The SDK retries a request whose response was lost, and the
+   * retries then meet our own object and fail (412, NoSuchUpload, a server error on an
+   * upload that is gone). `none`: nothing was sent, or the store refused the first attempt
+   * because the key was taken; `ours`: the object there is this part's bytes; `unknown`:
+   * it could not be told (the caller removes it — the key was free before, and part names
+   * are unique to the run).
    */
-  async #ownEarlierAttempt(error: unknown): Promise<boolean> {
-    const retried = ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
-    if (!this.#sent || !retried) return false;
+  async #landed(error: unknown): Promise<'none' | 'ours' | 'unknown' | 'theirs'> {
+    const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+    if (!this.#sent || (preconditionFailed(error) && attempts === 1)) return 'none';
     const head = await this.#t.client
-      .send(new HeadObjectCommand({ Bucket: this.#t.bucket, Key: this.#t.objectKey }))
-      .catch(() => undefined);
-    return head?.ContentLength === this.#bytes;
+      .send(
+        new HeadObjectCommand({ Bucket: this.#t.bucket, Key: this.#t.objectKey, ChecksumMode: 'ENABLED' }),
+      )
+      .then(
+        (answer) => answer,
+        (headError: unknown) => (notFound(headError) ? null : undefined),
+      );
+    if (head === null) return 'none';
+    if (head === undefined) return 'unknown';
+    return this.#holdsOurBytes(head) ? 'ours' : 'theirs';
+  }
+
+  /** Size, then the strongest identity the store offers: a whole-object CRC32, or the multipart ETag. */
+  #holdsOurBytes(head: { ContentLength?: number; ChecksumCRC32?: string; ETag?: string }): boolean {
+    if (head.ContentLength !== this.#bytes) return false;
+    const crc = head.ChecksumCRC32;
+    if (crc !== undefined && !crc.includes('-') && crc32 !== undefined) return crc === crc32Base64(this.#crc);
+    if (this.#parts.length === 0) return true;
+    const etag = head.ETag?.replaceAll('"', '') ?? '';
+    // AWS's multipart ETag ends in `-<parts>`; some S3-compatible stores give a plain MD5 instead.
+    if (!/-\d+$/.test(etag)) return true;
+    if (!etag.endsWith(`-${this.#parts.length}`)) return false;
+    const expected = multipartEtag(this.#parts);
+    return expected === undefined || etag === expected;
   }
 
   /** Hands the full buffer to an upload slot, waiting while both slots are busy. */
@@ -139,9 +168,8 @@ export class S3PartSink implements PartSink {
     } catch (error) {
       this.#failure ??= error;
     }
+    // An abort during creation set the failure: the upload it created is aborted there.
     this.#throwIfFailed();
-    // An abort that ran while the upload was being created found no id to abort.
-    if (this.#closed) throw this.#t.fail(`uploading ${this.#t.key}`, new Error('part aborted'));
     while (this.#inFlight.size >= S3_PARTS_IN_FLIGHT) await Promise.race(this.#inFlight);
     this.#throwIfFailed();
     this.#startPart(body, body.length);
@@ -241,7 +269,8 @@ export class S3PartSink implements PartSink {
   /** Waits for parts in flight, then discards the upload (best effort: the run's error matters more). */
   async #abortUpload(): Promise<void> {
     await Promise.all(this.#inFlight);
-    await this.#creating?.catch(() => undefined);
+    if (this.#aborted) return;
+    this.#aborted = true;
     const uploadId = this.#uploadId ?? (await this.#creating?.catch(() => undefined));
     this.#uploadId = undefined;
     this.#buffer = undefined;
@@ -293,6 +322,17 @@ export class S3PartSink implements PartSink {
   #throwIfFailed(): void {
     if (this.#failure !== undefined) throw this.#t.fail(`uploading ${this.#t.key}`, this.#failure);
   }
+}
+
+/** S3's multipart ETag: MD5 of the parts' binary MD5s, `-N`; undefined when a part ETag is no MD5 (SSE-KMS, SSE-C). */
+function multipartEtag(parts: readonly CompletedPart[]): string | undefined {
+  const sorted = [...parts].sort((a, b) => a.PartNumber! - b.PartNumber!);
+  const digests = sorted.map((p) => p.ETag?.replaceAll('"', '') ?? '');
+  if (!digests.every((d) => /^[0-9a-f]{32}$/.test(d))) return undefined;
+  const md5 = createHash('md5')
+    .update(Buffer.from(digests.join(''), 'hex'))
+    .digest('hex');
+  return `${md5}-${parts.length}`;
 }
 
 function crc32Base64(value: number): string {
