@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RivetError } from '../common/errors.js';
 import type { Config, SourceConfig } from '../config/config-types.js';
+import { objectStoreUri } from '../contracts/object-store-plan.js';
 import type { RunEvent } from '../contracts/run-event.js';
 import type { DestinationPlan } from '../contracts/run-plan.js';
 import type { Destination } from '../destination/destination.js';
@@ -110,14 +111,14 @@ export function openDestination(plan: DestinationPlan): Destination {
     case 's3':
       return lazyDestination(
         's3',
-        `s3://${plan.bucket}/${plan.prefix}`,
+        objectStoreUri(plan),
         async () =>
           new (await import('../destination/s3/s3-destination.js')).S3Destination(plan, process.env),
       );
     case 'gcs':
       return lazyDestination(
         'gcs',
-        `gs://${plan.bucket}/${plan.prefix}`,
+        objectStoreUri(plan),
         async () => new (await import('../destination/gcs/gcs-destination.js')).GcsDestination(plan),
       );
   }

@@ -3,9 +3,11 @@
  * schema → semantic rules → frozen Config. Every problem found is reported at once,
  * each with its key path, line:col and a hint; nothing is connected or written here.
  */
+
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, normalize, relative, resolve } from 'node:path';
 import { RivetError } from '../common/errors.js';
+import { objectStoreUri } from '../contracts/object-store-plan.js';
 import { type ConfigProblem, configError } from './config-problem.js';
 import { configSchema, exportSchema, type RawConfig, sourceSchema } from './config-schema.js';
 import type { Config, ExportConfig } from './config-types.js';
@@ -178,7 +180,7 @@ function sharedDestinations(exports: readonly ExportConfig[], raw: RawConfig): C
     const directory =
       d.kind === 'local'
         ? normalize(at(d.path)).replace(/(.)[\\/]+$/, '$1')
-        : `${d.kind === 's3' ? 's3' : 'gs'}://${d.bucket}/${at(d.prefix)}`;
+        : objectStoreUri({ ...d, prefix: at(d.prefix) });
     const other = byDirectory.get(directory);
     if (other === undefined) {
       byDirectory.set(directory, e.name);

@@ -1,8 +1,9 @@
 /**
  * Layer: config. Destination rules: local paths never climb out with `..`; S3 and GCS
  * need a bucket, take their key prefix from `prefix` (or `path`), and name secrets only
- * by environment variable or file. A custom endpoint may carry credentials in plaintext
- * only to this machine. Secrets themselves are read when the destination opens.
+ * by environment variable or file. A custom endpoint stays on this machine unless what
+ * the requests carry cannot be replayed or read on the way (see `endpointAllowed`).
+ * Secrets themselves are read when the destination opens.
  */
 import { existsSync } from 'node:fs';
 import { isLoopbackHost } from '../common/loopback.js';

@@ -103,6 +103,23 @@ export function objectStoreError(failure: StoreFailure, error: unknown): RivetEr
   return make('RIVET_DEST_WRITE', 'check the bucket, the prefix and the permissions of the credentials');
 }
 
+/** A create-only write met an existing object. */
+export function objectExists(uri: string, cause?: unknown): RivetError {
+  return new RivetError('RIVET_DEST_EXISTS', `refusing to overwrite existing object ${uri}`, {
+    hint: 'parts and _SUCCESS are never overwritten; remove the object or write to another prefix',
+    cause,
+  });
+}
+
+/** The store holds other bytes than were sent; the caller has removed the object. */
+export function corruptedInTransit(uri: string, detail: string, cause?: unknown): RivetError {
+  return new RivetError('RIVET_DEST_INTEGRITY', `${uri} was corrupted in transit: ${detail}`, {
+    hint: 'the object was removed and a retry rewrites it; if it repeats, check proxies between here and the store',
+    retryable: true,
+    cause,
+  });
+}
+
 export interface ErrorFacts {
   readonly status: number | undefined;
   readonly code: string | undefined;

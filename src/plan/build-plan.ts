@@ -83,7 +83,6 @@ export function buildExportPlan(
   };
 }
 
-/** `{date}` → UTC run day, `{export}` and `{table}` → export name; other tokens stay verbatim. */
 /** Placeholders (`{export}`, `{date}`) resolved in the local path or the object-store prefix. */
 export function destinationPlan(d: DestinationConfig, exportName: string, now: Date): DestinationPlan {
   switch (d.kind) {
@@ -96,6 +95,7 @@ export function destinationPlan(d: DestinationConfig, exportName: string, now: D
   }
 }
 
+/** `{date}` → UTC run day, `{export}` and `{table}` → export name; other tokens stay verbatim. */
 export function resolvePlaceholders(path: string, exportName: string, now: Date): string {
   return path
     .replaceAll('{date}', utcDate(now))

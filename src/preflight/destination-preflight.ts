@@ -5,20 +5,11 @@
  * every destination for real.)
  */
 import type { DestinationConfig } from '../config/config-types.js';
+import { unsetS3KeyVariable } from '../contracts/object-store-plan.js';
 
 export function destinationPreflight(
   destination: DestinationConfig,
   env: Readonly<Record<string, string | undefined>>,
 ): string | undefined {
-  if (destination.kind !== 's3' || destination.keys === undefined) return undefined;
-  const { accessKeyEnv, secretKeyEnv, sessionTokenEnv } = destination.keys;
-  const named: [string | undefined, string][] = [
-    [accessKeyEnv, 'access key'],
-    [secretKeyEnv, 'secret key'],
-    [sessionTokenEnv, 'session token'],
-  ];
-  for (const [name, what] of named) {
-    if (name !== undefined && (env[name] ?? '') === '') return `env var '${name}' not set for S3 ${what}`;
-  }
-  return undefined;
+  return destination.kind === 's3' ? unsetS3KeyVariable(destination.keys, env) : undefined;
 }

@@ -4,7 +4,8 @@
  * the client sent (s3rver cannot list multipart uploads and answers
  * AbortMultipartUpload with 405, so the proxy answers the abort itself and tests
  * assert the request), check the CRC32 each body carries, and
- * inject faults: 503s for chosen requests, 403 for all, a wrong CRC in a response.
+ * inject faults: 503s for chosen requests, 403 for all, a whole-object CRC32 on HEAD
+ * (s3rver reports none), right or wrong.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,7 +34,7 @@ export interface S3Faults {
   /** Requests matching this test get a 503 (counts down `times`). */
   fail?: { readonly match: (method: string, url: string) => boolean; times: number };
   forbidden?: boolean;
-  /** Adds `x-amz-checksum-crc32` to single-PUT responses: the body's real CRC32, or a wrong one. */
+  /** Adds `x-amz-checksum-crc32` to HEAD answers: the CRC32 of the object's single-PUT body, or a wrong one. */
   reportCrc32?: 'right' | 'wrong';
   /** Forward matching requests but drop the connection instead of answering (a lost response). */
   dropResponse?: { readonly match: (method: string, url: string) => boolean; times: number };
@@ -59,6 +60,8 @@ export async function startS3(buckets: readonly string[]): Promise<S3TestServer>
   const { port: backendPort } = (await s3rver.run()) as AddressInfo;
   const requests: RecordedRequest[] = [];
   const faults: S3Faults = {};
+  /** CRC32 of each single-PUT body by path, for `reportCrc32: 'right'`. */
+  const putCrcs = new Map<string, string>();
   const proxy = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -94,9 +97,13 @@ export async function startS3(buckets: readonly string[]): Promise<S3TestServer>
             return;
           }
           const headers = { ...answer.headers };
-          if (faults.reportCrc32 !== undefined && req.method === 'PUT' && !req.url!.includes('partNumber')) {
+          const path = req.url!.split('?')[0]!;
+          if (req.method === 'PUT' && !req.url!.includes('partNumber')) putCrcs.set(path, crc32Base64(body));
+          if (faults.reportCrc32 !== undefined && req.method === 'HEAD' && answer.statusCode === 200) {
             headers['x-amz-checksum-crc32'] =
-              faults.reportCrc32 === 'right' ? crc32Base64(body) : crc32Base64(Buffer.from('not the body'));
+              faults.reportCrc32 === 'right'
+                ? (putCrcs.get(path) ?? '')
+                : crc32Base64(Buffer.from('not the body'));
           }
           res.writeHead(answer.statusCode ?? 500, headers);
           answer.pipe(res);

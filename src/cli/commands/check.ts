@@ -4,7 +4,6 @@
  * source type, what Rivet writes and how faithfully, and what a warehouse makes of it.
  * `--strict` turns lossy or unsupported columns into exit 1. Nothing is written anywhere.
  */
-
 import { ExitClass, RivetError } from '../../common/errors.js';
 import type { ExportConfig, SourceConfig } from '../../config/config-types.js';
 import { loadConfig } from '../../config/load-config.js';

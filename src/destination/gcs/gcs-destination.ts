@@ -1,15 +1,15 @@
 /**
  * Layer: destination/gcs. Every object goes through a resumable upload session with
- * CRC32C validation (the client compares its CRC32C with the one the store computed,
- * and deletes the object on a mismatch), parts and `_SUCCESS` are created with
- * `ifGenerationMatch: 0`, so they never replace an object; manifests replace theirs. Authentication: a
- * `credentials_file`, else Application Default Credentials; a custom `endpoint` (an
- * emulator) gets unauthenticated requests unless a `credentials_file` is given.
+ * CRC32C validation: the client compares its CRC32C with the one the store computed.
+ * Parts and `_SUCCESS` are created with `ifGenerationMatch: 0`, so they never replace an
+ * object; manifests replace theirs. Authentication: a `credentials_file`, else
+ * Application Default Credentials; a custom `endpoint` (an emulator) gets
+ * unauthenticated requests unless a `credentials_file` is given.
  */
 import { type File, IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import { RivetError } from '../../common/errors.js';
 import { isLoopbackHost } from '../../common/loopback.js';
-import type { GcsPlan } from '../../contracts/object-store-plan.js';
+import { type GcsPlan, objectStoreUri } from '../../contracts/object-store-plan.js';
 import type { Destination, PartSink, PutOptions } from '../destination.js';
 import { objectKey } from '../object-key.js';
 import { objectStoreError } from '../object-store-error.js';
@@ -25,7 +25,7 @@ export class GcsDestination implements Destination {
   constructor(plan: GcsPlan) {
     refuseForeignEmulatorHost(plan);
     this.#plan = plan;
-    this.uri = `gs://${plan.bucket}/${plan.prefix}`;
+    this.uri = objectStoreUri(plan);
     this.#storage = new Storage({
       ...(plan.endpoint === undefined ? {} : { apiEndpoint: plan.endpoint.replace(/\/+$/, '') }),
       ...(plan.credentialsFile === undefined
@@ -47,7 +47,7 @@ export class GcsDestination implements Destination {
     return GcsPartSink.open({
       file: this.#file(key),
       key,
-      uri: `gs://${this.#plan.bucket}/${objectKey(this.#plan.prefix, key)}`,
+      uri: `${this.uri}${key}`,
       createOnly: true,
       fail: (doing, error) => this.#error(doing, error),
     });
@@ -57,7 +57,7 @@ export class GcsDestination implements Destination {
     const sink = await GcsPartSink.open({
       file: this.#file(key),
       key,
-      uri: `gs://${this.#plan.bucket}/${objectKey(this.#plan.prefix, key)}`,
+      uri: `${this.uri}${key}`,
       createOnly: options.createOnly === true,
       fail: (doing, error) => this.#error(doing, error),
     });
@@ -140,7 +140,7 @@ function refuseForeignEmulatorHost(plan: GcsPlan): void {
   if (isLoopbackHost(host)) return;
   throw new RivetError(
     'RIVET_DEST_CREDENTIALS',
-    `GCS destination gs://${plan.bucket}/${plan.prefix}: STORAGE_EMULATOR_HOST points at '${emulator}', which is not this machine, and the credentials_file's token would be sent there`,
+    `GCS destination ${objectStoreUri(plan)}: STORAGE_EMULATOR_HOST points at '${emulator}', which is not this machine, and the credentials_file's token would be sent there`,
     { hint: 'unset STORAGE_EMULATOR_HOST, or remove credentials_file when writing to an emulator' },
   );
 }

@@ -8,9 +8,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { File } from '@google-cloud/storage';
-import { RivetError } from '../../common/errors.js';
+import type { RivetError } from '../../common/errors.js';
 import type { CommittedObject, PartSink } from '../destination.js';
-import { bucketMissing, errorFacts } from '../object-store-error.js';
+import { bucketMissing, corruptedInTransit, errorFacts, objectExists } from '../object-store-error.js';
 
 export const GCS_CHUNK_BYTES = 8 * 1024 * 1024;
 
@@ -96,14 +96,7 @@ export class GcsPartSink implements PartSink {
     const size = Number(this.#target.file.metadata.size);
     if (size !== this.#bytes) {
       await this.#target.file.delete({ ignoreNotFound: true }).catch(() => undefined);
-      throw new RivetError(
-        'RIVET_DEST_INTEGRITY',
-        `GCS object ${this.#target.uri} was corrupted in transit: the store holds ${size} bytes, ${this.#bytes} were sent`,
-        {
-          hint: 'a retry rewrites the part; if it repeats, check proxies between here and the store',
-          retryable: true,
-        },
-      );
+      throw corruptedInTransit(this.#target.uri, `the store holds ${size} bytes, ${this.#bytes} were sent`);
     }
     return { key: this.#target.key, uri: this.#target.uri, bytes: this.#bytes };
   }
@@ -136,29 +129,16 @@ function isCrcMismatch(error: unknown): boolean {
   return typeof message === 'string' && message.includes('did not match the data from the server');
 }
 
-/** The client's own verdicts: a CRC32C mismatch, a failed precondition. */
+/** The client's own verdicts: a CRC32C mismatch (the object is removed by then), a failed precondition. */
 export function gcsUploadError(error: unknown, where: string): RivetError | undefined {
-  const e = error as { code?: number | string; status?: number; message?: string };
-  if (isCrcMismatch(error) && typeof e.message === 'string') {
-    return new RivetError(
-      'RIVET_DEST_INTEGRITY',
-      `GCS upload under ${where} corrupted in transit: ${e.message.split('\n')[0]}`,
-      {
-        hint: 'the CRC32C the store computed differs from the bytes sent; the object was removed and a retry rewrites it',
-        retryable: true,
-        cause: error,
-      },
+  const facts = errorFacts(error);
+  if (isCrcMismatch(error)) {
+    return corruptedInTransit(
+      where,
+      `the CRC32C the store computed differs from the bytes sent (${facts.message})`,
+      error,
     );
   }
-  if (e.code === 412 || e.status === 412) {
-    return new RivetError(
-      'RIVET_DEST_EXISTS',
-      `refusing to overwrite an existing object under ${where} (${e.message ?? 'HTTP 412'})`,
-      {
-        hint: 'parts are never overwritten; remove the object or write to another prefix',
-        cause: error,
-      },
-    );
-  }
+  if (facts.status === 412) return objectExists(where, error);
   return undefined;
 }

@@ -7,7 +7,7 @@
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { RivetError } from '../../common/errors.js';
-import type { S3Plan } from '../../contracts/object-store-plan.js';
+import { type S3Plan, unsetS3KeyVariable } from '../../contracts/object-store-plan.js';
 
 /** Attempts per request, SDK standard retry mode: throttling, 5xx and network resets only. */
 const MAX_ATTEMPTS = 5;
@@ -36,21 +36,16 @@ function staticKeys(
   keys: NonNullable<S3Plan['keys']>,
   env: Readonly<Record<string, string | undefined>>,
 ): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
-  const read = (name: string, what: string) => {
-    const value = env[name];
-    if (value === undefined || value === '') {
-      throw new RivetError('RIVET_DEST_CREDENTIALS', `env var '${name}' not set for S3 ${what}`, {
-        hint: `export ${name}, or remove access_key_env/secret_key_env to use the default AWS credential chain`,
-      });
-    }
-    return value;
-  };
+  const unset = unsetS3KeyVariable(keys, env);
+  if (unset !== undefined) {
+    throw new RivetError('RIVET_DEST_CREDENTIALS', unset, {
+      hint: 'export the variable, or remove access_key_env/secret_key_env to use the default AWS credential chain',
+    });
+  }
   return {
-    accessKeyId: read(keys.accessKeyEnv, 'access key'),
-    secretAccessKey: read(keys.secretKeyEnv, 'secret key'),
-    ...(keys.sessionTokenEnv === undefined
-      ? {}
-      : { sessionToken: read(keys.sessionTokenEnv, 'session token') }),
+    accessKeyId: env[keys.accessKeyEnv]!,
+    secretAccessKey: env[keys.secretKeyEnv]!,
+    ...(keys.sessionTokenEnv === undefined ? {} : { sessionToken: env[keys.sessionTokenEnv]! }),
   };
 }
 

@@ -12,13 +12,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { RivetError } from '../../common/errors.js';
-import type { S3Plan } from '../../contracts/object-store-plan.js';
+import { objectStoreUri, type S3Plan } from '../../contracts/object-store-plan.js';
 import type { Destination, PartSink, PutOptions } from '../destination.js';
 import { objectKey } from '../object-key.js';
-import { objectStoreError } from '../object-store-error.js';
+import { objectExists, objectStoreError } from '../object-store-error.js';
 import { createS3Client, describeS3Identity } from './s3-client.js';
 import { S3PartSink } from './s3-part-sink.js';
-import { exists, forbidden, notFound, preconditionFailed } from './s3-responses.js';
+import { forbidden, notFound, preconditionFailed } from './s3-responses.js';
 
 export class S3Destination implements Destination {
   readonly kind = 's3';
@@ -29,7 +29,7 @@ export class S3Destination implements Destination {
 
   constructor(plan: S3Plan, env: Readonly<Record<string, string | undefined>>) {
     this.#plan = plan;
-    this.uri = `s3://${plan.bucket}/${plan.prefix}`;
+    this.uri = objectStoreUri(plan);
     this.#client = createS3Client(plan, env);
   }
 
@@ -40,8 +40,7 @@ export class S3Destination implements Destination {
       bucket: this.#plan.bucket,
       objectKey: target,
       key,
-      prefixUri: this.uri,
-      uri: `s3://${this.#plan.bucket}/${target}`,
+      uri: `${this.uri}${key}`,
       contentType: contentType(key),
       fail: (doing, error) => this.#error(doing, error),
       exists: () => this.#exists(target, `checking ${key}`),
@@ -52,7 +51,9 @@ export class S3Destination implements Destination {
   async putObject(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<void> {
     const target = objectKey(this.#plan.prefix, key);
     // The HEAD serves stores that ignore If-None-Match; the header closes the race where honoured.
-    if (options.createOnly && (await this.#exists(target, `checking ${key}`))) throw exists(this.uri, key);
+    if (options.createOnly && (await this.#exists(target, `checking ${key}`))) {
+      throw objectExists(`${this.uri}${key}`);
+    }
     try {
       await this.#client.send(
         new PutObjectCommand({
@@ -66,7 +67,7 @@ export class S3Destination implements Destination {
         }),
       );
     } catch (error) {
-      if (options.createOnly && preconditionFailed(error)) throw exists(this.uri, key);
+      if (options.createOnly && preconditionFailed(error)) throw objectExists(`${this.uri}${key}`, error);
       throw this.#error(`writing ${key}`, error);
     }
   }

@@ -17,13 +17,15 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
+  type HeadObjectCommandOutput,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { RivetError } from '../../common/errors.js';
 import type { CommittedObject, PartSink } from '../destination.js';
-import { exists, notFound, preconditionFailed } from './s3-responses.js';
+import { corruptedInTransit, objectExists } from '../object-store-error.js';
+import { notFound, preconditionFailed } from './s3-responses.js';
 
 export const S3_PART_BYTES = 8 * 1024 * 1024;
 export const S3_PARTS_IN_FLIGHT = 2;
@@ -39,8 +41,7 @@ export interface S3PartTarget {
   readonly objectKey: string;
   /** Key relative to the prefix (what the manifest records). */
   readonly key: string;
-  /** `s3://bucket/prefix/` and `s3://bucket/prefix/key`. */
-  readonly prefixUri: string;
+  /** `s3://bucket/prefix/key`. */
   readonly uri: string;
   readonly contentType: string;
   readonly fail: (doing: string, error: unknown) => RivetError;
@@ -60,8 +61,6 @@ export class S3PartSink implements PartSink {
   /** CompleteMultipartUpload or the single PUT has been sent (its response may still be lost). */
   #sent = false;
   #nextPart = 1;
-  /** The whole-object CRC32 the store reported at completion, if any. */
-  #reportedCrc: string | undefined;
   #failure: unknown;
   #committed = false;
   #aborted = false;
@@ -93,7 +92,7 @@ export class S3PartSink implements PartSink {
     this.#closed = true;
     try {
       this.#throwIfFailed();
-      if (await this.#t.exists()) throw exists(this.#t.prefixUri, this.#t.key);
+      if (await this.#t.exists()) throw objectExists(this.#t.uri);
       if (this.#uploadId === undefined) await this.#putWhole();
       else await this.#complete();
     } catch (error) {
@@ -102,7 +101,7 @@ export class S3PartSink implements PartSink {
         await this.#abortUpload();
         // The final request may have created the object before failing: it must not stay.
         if (landed === 'unknown') await this.#t.remove().catch(() => undefined);
-        if (preconditionFailed(error)) throw exists(this.#t.prefixUri, this.#t.key);
+        if (preconditionFailed(error)) throw objectExists(this.#t.uri, error);
         throw this.#t.fail(`uploading ${this.#t.key}`, error);
       }
     }
@@ -130,26 +129,43 @@ export class S3PartSink implements PartSink {
   async #landed(error: unknown): Promise<'none' | 'ours' | 'unknown' | 'theirs'> {
     const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
     if (!this.#sent || (preconditionFailed(error) && attempts === 1)) return 'none';
-    const head = await this.#t.client
-      .send(
-        new HeadObjectCommand({ Bucket: this.#t.bucket, Key: this.#t.objectKey, ChecksumMode: 'ENABLED' }),
-      )
-      .then(
-        (answer) => answer,
-        (headError: unknown) => (notFound(headError) ? null : undefined),
-      );
+    const head = await this.#head().then(
+      (answer) => answer,
+      (headError: unknown) => (notFound(headError) ? null : undefined),
+    );
     if (head === null) return 'none';
     if (head === undefined) return 'unknown';
-    return this.#holdsOurBytes(head) ? 'ours' : 'theirs';
+    return this.#difference(head) === undefined && this.#etagFits(head.ETag) ? 'ours' : 'theirs';
   }
 
-  /** Size, then the strongest identity the store offers: a whole-object CRC32, or the multipart ETag. */
-  #holdsOurBytes(head: { ContentLength?: number; ChecksumCRC32?: string; ETag?: string }): boolean {
-    if (head.ContentLength !== this.#bytes) return false;
-    const crc = head.ChecksumCRC32;
-    if (crc !== undefined && !crc.includes('-') && crc32 !== undefined) return crc === crc32Base64(this.#crc);
+  /** The stored object, with the whole-object checksum when the store keeps one. */
+  #head(): Promise<HeadObjectCommandOutput> {
+    return this.#t.client.send(
+      new HeadObjectCommand({ Bucket: this.#t.bucket, Key: this.#t.objectKey, ChecksumMode: 'ENABLED' }),
+    );
+  }
+
+  /**
+   * How the stored object differs from the bytes sent, or undefined: its size, and its
+   * CRC32 when the store reports a whole-object one (`…-N` is a checksum of part
+   * checksums: each part was verified on arrival instead).
+   */
+  #difference(head: HeadObjectCommandOutput): string | undefined {
+    if (head.ContentLength !== this.#bytes) {
+      return `the store holds ${head.ContentLength} bytes, ${this.#bytes} were sent`;
+    }
+    const reported = head.ChecksumCRC32;
+    if (reported === undefined || reported.includes('-') || crc32 === undefined) return undefined;
+    const expected = crc32Base64(this.#crc);
+    return reported === expected
+      ? undefined
+      : `the store reports CRC32 ${reported}, the bytes sent have ${expected}`;
+  }
+
+  /** A multipart ETag must name our parts: `md5(part MD5s)-N` where the parts' ETags are MD5s. */
+  #etagFits(quoted: string | undefined): boolean {
     if (this.#parts.length === 0) return true;
-    const etag = head.ETag?.replaceAll('"', '') ?? '';
+    const etag = quoted?.replaceAll('"', '') ?? '';
     // AWS's multipart ETag ends in `-<parts>`; some S3-compatible stores give a plain MD5 instead.
     if (!/-\d+$/.test(etag)) return true;
     if (!etag.endsWith(`-${this.#parts.length}`)) return false;
@@ -231,7 +247,7 @@ export class S3PartSink implements PartSink {
 
   async #putWhole(): Promise<void> {
     this.#sent = true;
-    const answer = await this.#t.client.send(
+    await this.#t.client.send(
       new PutObjectCommand({
         Bucket: this.#t.bucket,
         Key: this.#t.objectKey,
@@ -242,7 +258,6 @@ export class S3PartSink implements PartSink {
         IfNoneMatch: '*',
       }),
     );
-    this.#reportedCrc = answer.ChecksumCRC32;
   }
 
   async #complete(): Promise<void> {
@@ -254,7 +269,7 @@ export class S3PartSink implements PartSink {
     await Promise.all(this.#inFlight);
     this.#throwIfFailed();
     this.#sent = true;
-    const answer = await this.#t.client.send(
+    await this.#t.client.send(
       new CompleteMultipartUploadCommand({
         Bucket: this.#t.bucket,
         Key: this.#t.objectKey,
@@ -263,7 +278,6 @@ export class S3PartSink implements PartSink {
         IfNoneMatch: '*',
       }),
     );
-    this.#reportedCrc = answer.ChecksumCRC32;
   }
 
   /** Waits for parts in flight, then discards the upload (best effort: the run's error matters more). */
@@ -287,36 +301,17 @@ export class S3PartSink implements PartSink {
       .catch(() => undefined);
   }
 
-  /** The size the store reports must be ours; a whole-object CRC32, when it reports one, too. */
+  /** The stored object must be the bytes sent (`#difference`); a corrupt one must not stay under its name. */
   async #verify(): Promise<void> {
     // The object is ours from here: whatever fails, it must not stay under its final name.
-    const head = await this.#t.client
-      .send(new HeadObjectCommand({ Bucket: this.#t.bucket, Key: this.#t.objectKey }))
-      .catch(async (error: unknown) => {
-        await this.#t.remove().catch(() => undefined);
-        throw this.#t.fail(`checking ${this.#t.key}`, error);
-      });
-    const reported = this.#reportedCrc;
-    const expected = crc32 === undefined ? undefined : crc32Base64(this.#crc);
-    const sizeWrong = head.ContentLength !== this.#bytes;
-    // `…-N` is a checksum of part checksums (COMPOSITE): each part was verified on arrival instead.
-    const crcWrong =
-      reported !== undefined && !reported.includes('-') && expected !== undefined && reported !== expected;
-    if (!sizeWrong && !crcWrong) return;
-    // A corrupt object must not stay under a final name, where a reader would take it as a part.
+    const head = await this.#head().catch(async (error: unknown) => {
+      await this.#t.remove().catch(() => undefined);
+      throw this.#t.fail(`checking ${this.#t.key}`, error);
+    });
+    const difference = this.#difference(head);
+    if (difference === undefined) return;
     await this.#t.remove().catch(() => undefined);
-    throw new RivetError(
-      'RIVET_DEST_INTEGRITY',
-      `S3 object ${this.#t.uri} was corrupted in transit: ${
-        sizeWrong
-          ? `the store holds ${head.ContentLength} bytes, ${this.#bytes} were sent`
-          : `the store reports CRC32 ${reported}, the bytes sent have ${expected}`
-      }`,
-      {
-        hint: 'a retry rewrites the part under a new name; if it repeats, check proxies between here and the store',
-        retryable: true,
-      },
-    );
+    throw corruptedInTransit(this.#t.uri, difference);
   }
 
   #throwIfFailed(): void {

@@ -1,8 +1,7 @@
 /**
  * Layer: destination/s3. How S3 answers are read: a missing object (not a missing
- * bucket, which is an error), a failed `If-None-Match`, and the refusal to overwrite.
+ * bucket, which is an error), a 403 for a missing key, a failed `If-None-Match`.
  */
-import { RivetError } from '../../common/errors.js';
 
 /** A missing object, told apart from a missing bucket (which is an error). */
 export function notFound(error: unknown): boolean {
@@ -18,10 +17,4 @@ export function forbidden(error: unknown): boolean {
 export function preconditionFailed(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.$metadata?.httpStatusCode === 412 || e.name === 'PreconditionFailed';
-}
-
-export function exists(uri: string, key: string): RivetError {
-  return new RivetError('RIVET_DEST_EXISTS', `refusing to overwrite existing object ${uri}${key}`, {
-    hint: 'parts are never overwritten; remove the object or write to another prefix',
-  });
 }
